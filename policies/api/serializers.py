@@ -1,0 +1,27 @@
+from rest_framework import serializers
+
+
+class EligibilityRequestSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField(help_text="行政区划代码，如 sx.kq")
+    date = serializers.CharField(help_text="评估日期 YYYY-MM-DD")
+    facts = serializers.JSONField(help_text="申报事实，见 facts.schema.json")
+
+
+class ConditionResultSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    ok = serializers.BooleanField()
+
+
+class RouteResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    citation = serializers.CharField()
+    eligible = serializers.BooleanField()
+    followers = serializers.ListField(child=serializers.CharField())
+    conditions = ConditionResultSerializer(many=True)
+
+
+class EligibilityResultSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField()
+    date = serializers.DateField()
+    routes = RouteResultSerializer(many=True)

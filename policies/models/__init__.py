@@ -1,0 +1,20 @@
+from policies.models.calendar import WorkingCalendarDay
+from policies.models.documents import PolicyDocument
+from policies.models.jurisdictions import Jurisdiction
+from policies.models.points import PointsBand, PointsIndicator, PointsScheme
+from policies.models.programs import HousingProgram, SubsidyProgram
+from policies.models.routes import AddressOption, Follower, SettlementRoute
+
+__all__ = [
+    "AddressOption",
+    "Follower",
+    "HousingProgram",
+    "Jurisdiction",
+    "PointsBand",
+    "PointsIndicator",
+    "PointsScheme",
+    "PolicyDocument",
+    "SettlementRoute",
+    "SubsidyProgram",
+    "WorkingCalendarDay",
+]
