@@ -4,10 +4,11 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from policies.seed.load import seed_policies
+    from policies.seed.load import record_seed_history, seed_policies
     from policies.services.calendar import working_calendar_sync
 
     seed_policies(apps)
+    record_seed_history(apps, "seeded from the notices in shared/seeds")
     working_calendar_sync(model=apps.get_model("policies", "WorkingCalendarDay"))
 
 

@@ -122,3 +122,47 @@ def seed_policies(apps) -> None:
             }
             | {"document": documents[spec["document"]], "jurisdiction": jurisdictions[spec["jurisdiction"]]},
         )
+
+
+HISTORY_MODELS = (
+    "Jurisdiction", "PolicyDocument", "SettlementRoute", "PointsScheme", "PointsIndicator", "PointsBand",
+    "SubsidyProgram", "HousingProgram",
+)
+
+
+def record_seed_history(apps, reason: str) -> None:
+    """Give every seeded row its first history entry ("+", no user), many-to-many links included,
+    so that the first edit in the admin shows exactly what it changed."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    for name in HISTORY_MODELS:
+        model = apps.get_model("policies", name)
+        history = apps.get_model("policies", f"Historical{name}")
+        known = set(history.objects.values_list("id", flat=True))
+        fields = [f.attname for f in model._meta.concrete_fields]
+        objects = list(model.objects.exclude(pk__in=known))
+        records = history.objects.bulk_create(
+            history(
+                **{field: getattr(obj, field) for field in fields},
+                history_date=now,
+                history_type="+",
+                history_change_reason=reason,
+            )
+            for obj in objects
+        )
+        record_by_pk = {obj.pk: record for obj, record in zip(objects, records, strict=True)}
+        for m2m in model._meta.many_to_many:
+            through = m2m.remote_field.through
+            m2m_history = apps.get_model("policies", f"Historical{name}_{m2m.name}")
+            # the column pointing at this model: "<model>_id", or "from_<model>_id" on a self-relation
+            source = next(
+                f.attname
+                for f in through._meta.concrete_fields
+                if f.is_relation and f.related_model == model and not f.attname.startswith("to_")
+            )
+            columns = [f.attname for f in through._meta.concrete_fields]
+            m2m_history.objects.bulk_create(
+                m2m_history(history=record_by_pk[getattr(row, source)], **{c: getattr(row, c) for c in columns})
+                for row in through.objects.filter(**{f"{source}__in": list(record_by_pk)})
+            )

@@ -1,0 +1,152 @@
+"""Policy tables in the admin: editable by the policy admin, every edit kept with who/when/old/new."""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from policies.models import (
+    Follower,
+    HousingProgram,
+    Jurisdiction,
+    PointsBand,
+    PointsIndicator,
+    PointsScheme,
+    PolicyDocument,
+    SettlementRoute,
+    SubsidyProgram,
+    WorkingCalendarDay,
+)
+
+
+class ReadableJSONField(forms.JSONField):
+    """JSON in a textarea, indented and with Chinese left as Chinese."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _json_widget(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "cols": 100, "style": "font-family: monospace"})
+
+
+class SettlementRouteForm(forms.ModelForm):
+    criteria = ReadableJSONField(label=_("criteria"), widget=_json_widget(24))
+    followers = forms.TypedMultipleChoiceField(
+        label=_("followers allowed"), choices=Follower.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    material_checklist = ReadableJSONField(label=_("material checklist"), widget=_json_widget(10), required=False)
+    address_options = ReadableJSONField(
+        label=_("registration address options"), widget=_json_widget(4), required=False,
+        help_text=_("In order of precedence: own_residence, relative_household, employer_collective, "
+                    "school_collective, talent_collective, community_collective."),
+    )
+
+    class Meta:
+        model = SettlementRoute
+        fields = [
+            "code", "name", "document", "clause", "active", "sort_order", "jurisdictions", "excluded_jurisdictions",
+            "criteria", "followers", "material_checklist", "promised_working_days", "address_options", "note",
+        ]
+
+    def clean_material_checklist(self):
+        return self.cleaned_data["material_checklist"] or []
+
+    def clean_address_options(self):
+        return self.cleaned_data["address_options"] or []
+
+
+class PolicyAdmin(SimpleHistoryAdmin):
+    """Base for policy tables: history on every row, searchable by code."""
+
+    save_on_top = True
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(PolicyAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(PolicyAdmin):
+    list_display = ["number", "title", "issuer", "in_force_from", "in_force_until"]
+    search_fields = ["number", "title", "issuer"]
+    filter_horizontal = ["supersedes"]
+
+
+@admin.register(SettlementRoute)
+class SettlementRouteAdmin(PolicyAdmin):
+    form = SettlementRouteForm
+    list_display = ["code", "name", "citation", "scope", "promised_working_days", "active"]
+    list_filter = ["active", "document", "jurisdictions"]
+    search_fields = ["code", "name", "clause"]
+    filter_horizontal = ["jurisdictions", "excluded_jurisdictions"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "document", "clause", "active", "sort_order"]}),
+        (_("Where"), {"fields": ["jurisdictions", "excluded_jurisdictions"]}),
+        (_("Who qualifies"), {"fields": ["criteria", "followers"]}),
+        (_("Handling"), {"fields": ["material_checklist", "promised_working_days", "address_options", "note"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document").prefetch_related("jurisdictions")
+
+    @admin.display(description=_("citation"))
+    def citation(self, obj):
+        return obj.citation
+
+    @admin.display(description=_("applies in"))
+    def scope(self, obj):
+        return "、".join(j.code for j in obj.jurisdictions.all())
+
+
+class PointsIndicatorInline(admin.TabularInline):
+    model = PointsIndicator
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(PointsScheme)
+class PointsSchemeAdmin(PolicyAdmin):
+    list_display = ["name", "jurisdiction", "valid_from", "valid_until", "threshold"]
+    list_select_related = ["jurisdiction"]
+    inlines = [PointsIndicatorInline]
+
+
+class PointsBandInline(admin.TabularInline):
+    model = PointsBand
+    extra = 1
+
+
+@admin.register(PointsIndicator)
+class PointsIndicatorAdmin(PolicyAdmin):
+    list_display = ["code", "name", "scheme", "source", "max_points"]
+    list_select_related = ["scheme"]
+    inlines = [PointsBandInline]
+
+
+@admin.register(SubsidyProgram)
+class SubsidyProgramAdmin(PolicyAdmin):
+    list_display = ["code", "name", "amount_fen", "period", "max_periods", "family", "beneficiary", "active"]
+    filter_horizontal = ["stacks_with", "routes"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(HousingProgram)
+class HousingProgramAdmin(PolicyAdmin):
+    list_display = ["code", "name", "max_term_months", "area_standard_sqm", "active"]
+
+
+@admin.register(WorkingCalendarDay)
+class WorkingCalendarDayAdmin(PolicyAdmin):
+    list_display = ["date", "kind", "name", "source"]
+    list_filter = ["kind", "source"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
