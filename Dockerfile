@@ -1,0 +1,12 @@
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN SECRET_KEY=build python manage.py collectstatic --noinput
+RUN useradd --system --home /app hukou && mkdir -p /app/var && chown -R hukou /app/var
+USER hukou
+EXPOSE 8000
+CMD ["gunicorn", "hukou.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
