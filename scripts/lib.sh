@@ -6,8 +6,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # A Python >= 3.12 (Django 6 needs it): $PYTHON, then PATH, then pyenv's versions.
 find_python() {
   local candidate
-  for candidate in "${PYTHON:-}" python3.13 python3.12 python3 \
-      "$HOME"/.pyenv/versions/3.13*/bin/python3 "$HOME"/.pyenv/versions/3.12*/bin/python3 \
+  for candidate in "${PYTHON:-}" python3.12 python3.13 python3 \
+      "$HOME"/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3 \
       /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do
     [ -n "$candidate" ] || continue
     if "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then

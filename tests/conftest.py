@@ -10,3 +10,47 @@ def fresh_policy_catalogue():
     catalogue_invalidate_local()
     yield
     catalogue_invalidate_local()
+
+
+@pytest.fixture
+def celery_worker_process(settings):
+    """A real Celery worker (own process, real Redis broker) on the test database and its own queue.
+
+    Use with ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` so that the worker
+    sees the test's committed rows and the seeded tables come back afterwards. Yields the queue name.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    from django.db import connection
+
+    from hukou.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: a real broker")
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    node = f"{queue}@localhost"
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hukou", "worker", "--pool", "solo", "--loglevel", "WARNING",
+         "-Q", queue, "-n", node, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start")
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
