@@ -33,7 +33,8 @@ def celery_worker_process(settings):
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL: a real broker")
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+    database_url = f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}"
     queue = f"test-{uuid.uuid4().hex[:12]}"
     node = f"{queue}@localhost"
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL}
@@ -54,3 +55,9 @@ def celery_worker_process(settings):
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "private"
