@@ -1,0 +1,21 @@
+from applications.models.applicants import Applicant
+from applications.models.applications import Application, ApplicationState
+from applications.models.audit import ApplicationTransition
+from applications.models.family import FamilyMember
+from applications.models.materials import CorrectionNotice, Material
+from applications.models.notifications import Notification
+from applications.models.registration import Registration
+from applications.models.staff import StaffJurisdiction
+
+__all__ = [
+    "Applicant",
+    "Application",
+    "ApplicationState",
+    "ApplicationTransition",
+    "CorrectionNotice",
+    "FamilyMember",
+    "Material",
+    "Notification",
+    "Registration",
+    "StaffJurisdiction",
+]
