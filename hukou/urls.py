@@ -14,5 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("policies.api.urls")),
+    path("api/v1/", include("applications.api.urls")),
+    path("documents/", include("applications.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
