@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from policies.eligibility.errors import ConditionError
@@ -66,7 +67,7 @@ def age_on(birth: date, on: date) -> int:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)  # points are Decimal
 
 
 def _comparable(a: Any, b: Any) -> bool:
@@ -187,9 +188,11 @@ class _Compiler:
         equal = self.op_eq(args, path)
         return lambda ctx: not equal(ctx)
 
-    def _compare(self, args, path, between: bool, strict: bool):
+    def _compare(self, args, path, between: bool, strict: bool, reverse: bool = False):
         self._arity(args, path, 2, 3 if between else 2)
-        parts = [self.compile(x, f"{path}[{i}]") for i, x in enumerate(args)]
+        parts = [self.compile(x, f"{path}[{i}]") for i, x in enumerate(args)]  # paths as written
+        if reverse:  # a > b is b < a
+            parts.reverse()
         test = _lt if strict else _le
         if len(parts) == 3:
             a, b, c = parts
@@ -204,12 +207,10 @@ class _Compiler:
         return self._compare(args, path, between=True, strict=False)
 
     def op_gt(self, args, path):
-        self._arity(args, path, 2)
-        return self._compare(list(reversed(args)), path, between=False, strict=True)
+        return self._compare(args, path, between=False, strict=True, reverse=True)
 
     def op_ge(self, args, path):
-        self._arity(args, path, 2)
-        return self._compare(list(reversed(args)), path, between=False, strict=False)
+        return self._compare(args, path, between=False, strict=False, reverse=True)
 
     # --- logic ---
     def op_and(self, args, path):

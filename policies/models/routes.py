@@ -55,11 +55,11 @@ def _validate_code_list(value, allowed: list[str], what: str) -> None:
 
 
 def validate_followers(value) -> None:
-    _validate_code_list(value, Follower.values, "follower")
+    _validate_code_list(value, Follower.values, _("follower"))
 
 
 def validate_address_options(value) -> None:
-    _validate_code_list(value, ADDRESS_PRECEDENCE, "address option")
+    _validate_code_list(value, ADDRESS_PRECEDENCE, _("address option"))
 
 
 def validate_checklist(value) -> None:
