@@ -80,3 +80,26 @@ ensure_redis() {
   for _ in $(seq 1 30); do redis_answers redis://localhost:6379/0 && break; sleep 1; done
   redis_answers redis://localhost:6379/0 || die "Redis did not start"
 }
+
+# What weasyprint needs to draw the PDF documents (受理回执, 一次性告知书…): Pango (with its FreeType
+# backend), HarfBuzz's subsetter (fast font subsetting) and a font with Chinese glyphs. Installed from
+# Debian's packages, only when one is missing.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei)
+ensure_pdf_libraries() {
+  local package missing=()
+  for package in "${PDF_PACKAGES[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$package")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "warning: not a Debian system; install Pango and a Chinese font yourself (PDF documents)"
+    return 0
+  fi
+  log "installing ${missing[*]} (PDF documents)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq \
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "installing ${missing[*]} failed (needed to render the PDF documents)"
+}

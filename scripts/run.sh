@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_venv requirements.txt
+ensure_pdf_libraries
 mkdir -p var
 [ -f var/secret_key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
 export SECRET_KEY=${SECRET_KEY:-$(cat var/secret_key)}

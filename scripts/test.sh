@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_venv requirements-dev.txt
+ensure_pdf_libraries
 ensure_postgres
 ensure_redis
 
