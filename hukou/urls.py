@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/", include("applications.api.urls")),
     path("documents/", include("applications.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("applications.portal.urls")),
 ]
