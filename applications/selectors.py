@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
-from applications.models import Application, ApplicationState
+from applications.models import Application
+from applications.models.applications import QUEUE_INDEX_STATES as QUEUE_STATES
 from policies.models import AddressOption, Jurisdiction
-
-S = ApplicationState
-
-QUEUE_STATES = {
-    "accept": [S.SUBMITTED, S.RESUBMITTED],
-    "review": [S.ACCEPTED],
-    "approve": [S.UNDER_REVIEW],
-    "register": [S.APPROVED],
-}
 
 
 def staff_jurisdiction_ids(user) -> set[int]:
@@ -55,6 +47,7 @@ def application_queue(*, user, step: str) -> QuerySet[Application]:
         applications_visible_to(user)
         .filter(state__in=QUEUE_STATES[step])
         .select_related("applicant", "route", "jurisdiction", "assigned_to")
+        .defer("facts", "eligibility", "route_snapshot")  # large JSON a queue row never shows
         .order_by(F("due_date").asc(nulls_last=True), "submitted_at", "id")
     )
 

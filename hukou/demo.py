@@ -7,9 +7,13 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from applications.models import StaffJurisdiction
 from hukou.roles import ROLES, roles_sync
+from policies.models import Jurisdiction
 
 DEMO_PREFIX = "demo_"
+# Staff demo accounts work for the whole province, so every demo case shows in their queues.
+DEMO_STAFF_JURISDICTION = "zj"
 
 
 @transaction.atomic
@@ -31,5 +35,9 @@ def demo_accounts_create(*, password: str | None = None) -> list[tuple[str, str,
         user.first_name = role.group
         user.save()
         user.groups.set([groups[role.code]])
+        if role.staff:
+            StaffJurisdiction.objects.get_or_create(
+                user=user, jurisdiction=Jurisdiction.objects.get(code=DEMO_STAFF_JURISDICTION)
+            )
         logins.append((role.group, username, secret))
     return logins

@@ -2,6 +2,7 @@ from applications.models.applicants import Applicant
 from applications.models.applications import Application, ApplicationState
 from applications.models.audit import ApplicationTransition
 from applications.models.family import FamilyMember
+from applications.models.idempotency import IdempotencyKey
 from applications.models.materials import CorrectionNotice, Material
 from applications.models.notifications import Notification
 from applications.models.registration import Registration
@@ -14,6 +15,7 @@ __all__ = [
     "ApplicationTransition",
     "CorrectionNotice",
     "FamilyMember",
+    "IdempotencyKey",
     "Material",
     "Notification",
     "Registration",

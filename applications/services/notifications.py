@@ -41,3 +41,14 @@ def notification_deliver_now(*, notification_id: int) -> None:
             get_sms_backend().send(phone=applicant.phone, text=f"【落户办理】{notification.subject}")
         notification.delivered_at = timezone.now()
         notification.save(update_fields=["delivered_at"])
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """The recipient has read the message; reading it again keeps the first time."""
+    from django.utils import timezone
+
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.refresh_from_db(fields=["read_at"])
+    return notification

@@ -21,11 +21,10 @@ def id_number(birth: date = date(1995, 5, 1), region: str = "330621") -> str:
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "Pw-for-tests-1")
+    password = factory.django.Password("Pw-for-tests-1")
 
 
 class ApplicantFactory(factory.django.DjangoModelFactory):

@@ -42,3 +42,14 @@ def test_demo_accounts_one_per_role_can_log_in(client):
     client.logout()
     assert client.login(username=applicant[1], password=applicant[2])
     assert client.get("/admin/").status_code == 302  # not staff: back to the login page
+
+
+@pytest.mark.django_db
+def test_demo_staff_work_for_the_whole_province():
+    demo_accounts_create()
+    from applications.models import StaffJurisdiction
+
+    clerk_places = StaffJurisdiction.objects.filter(user__username="demo_clerk")
+    codes = set(clerk_places.values_list("jurisdiction__code", flat=True))
+    assert codes == {"zj"}
+    assert not StaffJurisdiction.objects.filter(user__username="demo_applicant").exists()
