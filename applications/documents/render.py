@@ -12,12 +12,11 @@ Needs Pango and a font with Chinese glyphs on the machine (scripts/lib.sh: ensur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from applications.errors import ApplicationError
+from applications.formatting import chinese_date
 from applications.models import Application, ApplicationState, ApplicationTransition, CorrectionNotice
 
 S = ApplicationState
@@ -28,15 +27,6 @@ DOCUMENT_KINDS: dict[str, str] = {
     "not_accepted": "不予受理通知书",
     "refused": "不予批准通知书",
 }
-
-
-def chinese_date(value: date | datetime | None) -> str:
-    """2026年3月2日 (a datetime is read in the local time zone, Asia/Shanghai)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def office_name(jurisdiction) -> str:

@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 
 from applications.errors import ApplicationError, ConflictError
 from applications.events import application_registered
+from applications.formatting import chinese_date
 from applications.models import (
     Application,
     ApplicationState,
@@ -128,7 +129,7 @@ def application_submit(*, application_id: int, actor, expected_version: int | No
         notification_create(
             application=application,
             subject=f"您的落户申请 {application.case_number} 已提交",
-            body=f"承诺办结日期：{application.due_date:%Y年%m月%d日}。",
+            body=f"承诺办结日期：{chinese_date(application.due_date)}。",
         )
     return application
 
@@ -141,7 +142,7 @@ def application_accept(*, application_id: int, actor, expected_version: int | No
         notification_create(
             application=application,
             subject=f"您的落户申请 {application.case_number} 已受理",
-            body=f"承诺办结日期：{application.due_date:%Y年%m月%d日}。",
+            body=f"承诺办结日期：{chinese_date(application.due_date)}。",
         )
     return application
 
@@ -308,7 +309,7 @@ def application_register(*, application_id: int, actor, address_type: str, addre
         )
         notification_create(
             application=application,
-            subject=f"您已于 {registered_on:%Y年%m月%d日} 完成落户登记",
+            subject=f"您已于 {chinese_date(registered_on)} 完成落户登记",
             body=f"落户地址：{registration.address}",
         )
         payload = {

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.documents.render import DOCUMENT_KINDS, chinese_date, document_render, office_name
+from applications.documents.render import DOCUMENT_KINDS, document_render, office_name
 from applications.errors import ApplicationError
+from applications.formatting import chinese_date
 from applications.services.drafts import material_add
 from applications.services.transitions import (
     application_accept,
