@@ -35,6 +35,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(fields=['jurisdiction', '-created_at', '-id'], name='application_by_jurisdiction'),
+            index=models.Index(fields=['jurisdiction', '-id'], name='application_by_jurisdiction'),
+        ),
+        migrations.RemoveIndex(
+            model_name='application',
+            name='application_by_applicant',
+        ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(fields=['applicant', '-id'], name='application_by_applicant'),
         ),
     ]

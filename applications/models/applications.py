@@ -87,8 +87,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 )
                 for step, states in QUEUE_INDEX_STATES.items()
             ),
-            models.Index(fields=["jurisdiction", "-created_at", "-id"], name="application_by_jurisdiction"),
-            models.Index(fields=["applicant", "-created_at"], name="application_by_applicant"),
+            # the case lists (newest first by id) of one applicant and of one jurisdiction
+            models.Index(fields=["jurisdiction", "-id"], name="application_by_jurisdiction"),
+            models.Index(fields=["applicant", "-id"], name="application_by_applicant"),
         ]
 
     def __str__(self) -> str:
