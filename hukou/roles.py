@@ -24,11 +24,14 @@ class Role:
 # on a case through the buttons of the case page, which check the role (group) and call the services.
 ROLES = (
     Role("applicant", "申请人", staff=False, grants=()),
-    Role("clerk", "受理人员", staff=True, grants=(("policies", "view"), ("applications", "view"))),
+    Role("clerk", "受理人员", staff=True,
+         grants=(("policies", "view"), ("applications", "view"), ("subsidies", "view"))),
     Role("approver", "审批人员", staff=True, grants=(("policies", "view"), ("applications", "view"))),
-    Role("registrar", "户籍民警", staff=True, grants=(("policies", "view"), ("applications", "view"))),
-    Role("finance", "财务人员", staff=True, grants=(("policies", "view"),)),
-    Role("finance_approver", "财务复核人员", staff=True, grants=(("policies", "view"),)),
+    Role("registrar", "户籍民警", staff=True,
+         grants=(("policies", "view"), ("applications", "view"), ("subsidies", "view"))),
+    Role("finance", "财务人员", staff=True,
+         grants=(("policies", "view"), ("subsidies", "view"), ("subsidies", "add"), ("subsidies", "change"))),
+    Role("finance_approver", "财务复核人员", staff=True, grants=(("policies", "view"), ("subsidies", "view"))),
     Role(
         "policy_admin",
         "政策管理员",
@@ -42,7 +45,7 @@ ROLES = (
         staff=True,
         grants=(("policies", "view"), ("applications", "view"), ("subsidies", "view"), ("housing", "view")),
     ),
-    Role("leader", "领导", staff=True, grants=(("policies", "view"),)),
+    Role("leader", "领导", staff=True, grants=(("policies", "view"), ("subsidies", "view"))),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 

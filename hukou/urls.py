@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("policies.api.urls")),
     path("api/v1/", include("applications.api.urls")),
+    path("api/v1/", include("subsidies.api.urls")),
     path("documents/", include("applications.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("applications.portal.urls")),

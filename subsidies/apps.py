@@ -7,3 +7,9 @@ class SubsidiesConfig(AppConfig):
 
     name = "subsidies"
     verbose_name = _("Subsidies and rewards")
+
+    def ready(self) -> None:
+        from applications.events import application_registered
+        from subsidies.receivers import on_application_registered
+
+        application_registered.connect(on_application_registered, dispatch_uid="subsidies-entitlements")

@@ -26,7 +26,7 @@ def notification_deliver_now(*, notification_id: int) -> None:
 
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("user__applicant")
             .filter(pk=notification_id, delivered_at__isnull=True)
             .first()

@@ -1,0 +1,12 @@
+"""Mounted under /api/v1/ by hukou/urls.py: path("api/v1/", include("subsidies.api.urls"))."""
+
+from django.urls import path
+
+from subsidies.api import views
+
+urlpatterns = [
+    path("subsidies/facts/", views.FactEventListView.as_view(), name="api-subsidy-fact-list"),
+    path("subsidies/facts/<int:event_id>/revoke/", views.FactEventRevokeView.as_view(), name="api-subsidy-fact-revoke"),
+    path("subsidies/entitlements/", views.EntitlementListView.as_view(), name="api-subsidy-entitlement-list"),
+    path("subsidies/runs/<int:run_id>/", views.PaymentRunDetailView.as_view(), name="api-subsidy-run-detail"),
+]

@@ -1,0 +1,121 @@
+"""Crash safety with the real components: a Celery worker (own process, real Redis broker, real
+PostgreSQL) is killed with SIGKILL in the middle of a payment run; the re-run completes it and every
+entitlement ends with exactly one payment for the period."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from hukou.celery import app
+from subsidies.models import Payment, PaymentRun
+from subsidies.services.runs import payment_run_start
+from subsidies.tasks import payment_run_task
+from tests.subsidies.factories import LATER, bulk_entitlements
+
+ROWS = 40_000
+CHUNK = 50
+
+
+class Workers:
+    """Start real Celery workers on the test database, each on its own queue; kill them at will."""
+
+    def __init__(self, redis_url: str):
+        db = connection.settings_dict
+        host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+        self.env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}",
+                    "REDIS_URL": redis_url}
+        self.started: list[subprocess.Popen] = []
+
+    def start(self) -> tuple[subprocess.Popen, str]:
+        queue = f"test-{uuid.uuid4().hex[:12]}"
+        node = f"{queue}@localhost"
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "hukou", "worker", "--pool", "solo", "--loglevel", "WARNING",
+             "-Q", queue, "-n", node, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            env=self.env, cwd=Path(__file__).resolve().parents[2],
+        )
+        self.started.append(worker)
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start")
+        return worker, queue
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+
+
+@pytest.fixture
+def workers(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: a real broker")
+    pool = Workers(settings.REDIS_URL)
+    yield pool
+    pool.stop_all()
+
+
+def _wait_for(condition, what: str, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def _run(run_id: int) -> PaymentRun:
+    return PaymentRun.objects.get(pk=run_id)
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_run_then_a_rerun_pays_every_entitlement_exactly_once(workers):
+    bulk_entitlements(rows=ROWS, prefix="kill")
+    run = payment_run_start(program_code="kq.stipend", period="2026-03", now=LATER, chunk_size=CHUNK)
+
+    first, queue = workers.start()
+    payment_run_task.apply_async(args=[run.pk], queue=queue)
+    _wait_for(lambda: _run(run.pk).processed >= 10 * CHUNK, "the worker made no progress")
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+
+    killed = _run(run.pk)
+    assert killed.status == "running", "the run finished before the kill: make it bigger"
+    assert 0 < killed.inserted < ROWS
+    assert Payment.objects.filter(period="2026-03").count() == killed.inserted  # chunk and progress commit together
+
+    second, queue = workers.start()
+    rerun = payment_run_start(program_code="kq.stipend", period="2026-03", now=LATER)
+    assert rerun.pk == run.pk  # the unfinished run is resumed from its cursor
+    payment_run_task.apply_async(args=[rerun.pk], queue=queue)
+    _wait_for(lambda: _run(run.pk).status == "completed", "the re-run did not complete")
+
+    done = _run(run.pk)
+    assert (done.processed, done.inserted, done.attempts) == (ROWS, ROWS, 2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT p.entitlement_id), "
+            "       (SELECT COUNT(*) FROM subsidies_entitlement e WHERE NOT EXISTS ("
+            "            SELECT 1 FROM subsidies_payment q WHERE q.entitlement_id = e.id AND q.period = '2026-03')) "
+            "FROM subsidies_payment p WHERE p.period = '2026-03'"
+        )
+        payments, entitlements_paid, unpaid = cursor.fetchone()
+    assert (payments, entitlements_paid, unpaid) == (ROWS, ROWS, 0)
+
+    again = payment_run_start(program_code="kq.stipend", period="2026-03", now=LATER)
+    payment_run_task.apply_async(args=[again.pk], queue=queue)
+    _wait_for(lambda: _run(again.pk).status == "completed", "the second re-run did not complete")
+    assert _run(again.pk).inserted == 0
+    assert Payment.objects.count() == ROWS
