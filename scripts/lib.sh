@@ -103,3 +103,20 @@ ensure_pdf_libraries() {
       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || die "installing ${missing[*]} failed (needed to render the PDF documents)"
 }
+
+# Debian's Chromium for the browser tests (tests/portal: pytest-playwright drives /usr/bin/chromium;
+# Playwright's own browser download cannot run here). Installed from Debian's packages when missing.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "warning: not a Debian system; install Chromium as /usr/bin/chromium yourself (browser tests)"
+    return 0
+  fi
+  log "installing chromium (browser tests)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq \
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+    || die "installing chromium failed (needed by the browser tests)"
+}

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Run the tests: install, make sure PostgreSQL and Redis are up (starting them if needed),
-# then ruff and the pytest suite against them. Extra arguments go to pytest.
+# Run the tests: install (Debian's chromium too, for the browser tests), make sure PostgreSQL and
+# Redis are up (starting them if needed), then ruff and the pytest suite against them. Extra
+# arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_venv requirements-dev.txt
 ensure_pdf_libraries
+ensure_chromium
 ensure_postgres
 ensure_redis
 

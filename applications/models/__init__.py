@@ -1,10 +1,12 @@
 from applications.models.applicants import Applicant
 from applications.models.applications import Application, ApplicationState
+from applications.models.appointments import Appointment, OfficeSlot
 from applications.models.audit import ApplicationTransition
 from applications.models.family import FamilyMember
 from applications.models.idempotency import IdempotencyKey
 from applications.models.materials import CorrectionNotice, Material
 from applications.models.notifications import Notification
+from applications.models.ratings import RatingFollowUp, RatingLevel, ServiceRating
 from applications.models.registration import Registration
 from applications.models.staff import StaffJurisdiction
 
@@ -13,11 +15,16 @@ __all__ = [
     "Application",
     "ApplicationState",
     "ApplicationTransition",
+    "Appointment",
     "CorrectionNotice",
     "FamilyMember",
     "IdempotencyKey",
     "Material",
     "Notification",
+    "OfficeSlot",
+    "RatingFollowUp",
+    "RatingLevel",
     "Registration",
+    "ServiceRating",
     "StaffJurisdiction",
 ]

@@ -1,2 +1,36 @@
+from django.urls import path
+
+from applications.portal.views import accounts, cases, home, ratings, selfcheck, visits
+
 app_name = "portal"
-urlpatterns = []
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    # accounts
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # self-check and filing
+    path("check/", selfcheck.check, name="check"),
+    path("check/result/", selfcheck.check_result, name="check_result"),
+    path("apply/<str:route_code>/", selfcheck.apply, name="apply"),
+    # my cases
+    path("cases/", cases.cases, name="cases"),
+    path("cases/<str:case_number>/", cases.case, name="case"),
+    path("cases/<str:case_number>/family/", cases.family_add, name="family_add"),
+    path("cases/<str:case_number>/family/<int:member_id>/remove/", cases.family_remove, name="family_remove"),
+    path("cases/<str:case_number>/materials/", cases.material_upload, name="material_upload"),
+    path("cases/<str:case_number>/materials/<int:material_id>/remove/", cases.material_delete,
+         name="material_remove"),
+    path("cases/<str:case_number>/submit/", cases.submit, name="submit"),
+    path("cases/<str:case_number>/resubmit/", cases.resubmit, name="resubmit"),
+    path("cases/<str:case_number>/withdraw/", cases.withdraw, name="withdraw"),
+    path("cases/<str:case_number>/visit/", visits.visit, name="visit"),
+    path("cases/<str:case_number>/rate/", ratings.rate, name="rate"),
+]

@@ -1,0 +1,1 @@
+"""Portal views: thin, they call the services and selectors (see the modules of this package)."""
