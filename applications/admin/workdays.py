@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from policies.models import WorkingCalendarDay
-from policies.services.calendar import is_working_day
+from policies.services import calendar
 
 NEARLY_DUE_DAYS = 2
 
@@ -42,22 +41,8 @@ class DaysLeft:
 
 
 def working_days_left(due_dates: Iterable[date | None], today: date) -> dict[date, DaysLeft]:
-    """For every distinct due date: working days left as seen on ``today``.
-
-    One query for the calendar exceptions (holidays, 调休 days) between the earliest and the latest date,
-    then a running count of working days, so a page of any length costs the same.
-    """
-    dates = {due for due in due_dates if due is not None}
-    if not dates:
-        return {}
-    start, end = min(*dates, today), max(*dates, today)
-    exceptions = dict(
-        WorkingCalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
-    )
-    running, count, day = {}, 0, start
-    while day <= end:
-        if is_working_day(day, exceptions):
-            count += 1
-        running[day] = count
-        day += timedelta(days=1)
-    return {due: DaysLeft(days=running[due] - running[today], overdue=due < today) for due in dates}
+    """For every distinct due date: working days left as seen on ``today`` (one calendar query)."""
+    return {
+        due: DaysLeft(days=days, overdue=due < today)
+        for due, days in calendar.working_days_left(due_dates, today).items()
+    }

@@ -52,13 +52,13 @@ from applications.api.serializers import (
     checklist_names,
     clock_running,
 )
-from applications.api.working_days import working_days_left
 from applications.models import Application, Material, Notification
 from applications.selectors import application_timeline, applications_visible_to
 from applications.services.applicants import applicant_create
 from applications.services.drafts import application_create, family_member_add, material_add
 from applications.services.notifications import notification_mark_read
 from applications.services.transitions import application_resubmit, application_submit, application_withdraw
+from policies.services.calendar import working_days_left
 
 personal_data_log = logging.getLogger("applications.personal_data")
 

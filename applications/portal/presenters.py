@@ -4,7 +4,7 @@ documents that exist and the timeline in the applicant's words. Display only: th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -13,8 +13,7 @@ from applications.formatting import chinese_date as chinese_day
 from applications.models import Application, ApplicationState
 from applications.services.appointments import BOOKABLE_STATES
 from applications.services.ratings import RATEABLE_STATES
-from policies.models import Follower, Jurisdiction, WorkingCalendarDay
-from policies.services.calendar import is_working_day
+from policies.models import Follower, Jurisdiction
 
 S = ApplicationState
 # While the working-day clock runs (it restarts when a correction is answered; a decision stops it).
@@ -77,24 +76,6 @@ def place_labels() -> dict[int, dict]:
         labels[pk] = {"code": code, "name": name, "full": full or name, "city": city, "level": level,
                       "is_root": _parent is None, "parent_code": by_id[_parent][1] if _parent in by_id else None}
     return labels
-
-
-def working_days_left(due_dates, today: date) -> dict[date, int]:
-    """Working days from ``today`` up to each due date (0: due today; negative: overdue), with one
-    query for the calendar's holidays and make-up working days."""
-    dues = {due for due in due_dates if due is not None}
-    start, end = min(dues | {today}), max(dues | {today})  # one query even with no due dates
-    exceptions = dict(WorkingCalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"))
-    working, day = [], start + timedelta(days=1)
-    while day <= end:
-        if is_working_day(day, exceptions):
-            working.append(day)
-        day += timedelta(days=1)
-    return {
-        due: (sum(1 for d in working if today < d <= due) if due >= today
-              else -sum(1 for d in working if due < d <= today))
-        for due in dues
-    }
 
 
 def days_left_text(days: int | None) -> str:

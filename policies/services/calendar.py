@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -79,3 +80,19 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(day, exceptions):
             counted += 1
     return day
+
+
+def working_days_left(due_dates: Iterable[date | None], today: date) -> dict[date, int]:
+    """For each due date: the working days after ``today`` up to and including it (0: due today);
+    negative when overdue (minus the working days since). Always exactly one query, however many
+    dates (none included), so a page costs the same whatever it shows."""
+    dues = {due for due in due_dates if due is not None}
+    start, end = min(dues | {today}), max(dues | {today})
+    exceptions = _exceptions(start, end)
+    running, count, day = {}, 0, start
+    while day <= end:
+        if is_working_day(day, exceptions):
+            count += 1
+        running[day] = count
+        day += timedelta(days=1)
+    return {due: running[due] - running[today] for due in dues}

@@ -149,19 +149,3 @@ def test_a_huge_list_counts_only_up_to_the_cap(staff_factory, monkeypatch):
     body = clerk.get(f"{API}/applications/?page_size=2").json()
 
     assert body["count"] == 3 and body["count_capped"] is True and len(body["results"]) == 2
-
-
-def test_working_days_left_skip_holidays_and_count_make_up_days():
-    from applications.api.working_days import working_days_left
-    from policies.models import WorkingCalendarDay
-
-    for day in (1, 2, 3):
-        WorkingCalendarDay.objects.create(date=date(2031, 10, day), kind="holiday", name="国庆节")
-    WorkingCalendarDay.objects.create(date=date(2031, 10, 4), kind="workday", name="国庆节调休")
-    monday_before, monday_after = date(2031, 9, 29), date(2031, 10, 6)
-
-    # Tue 30 Sep, the make-up Saturday 4 Oct and Mon 6 Oct are working days; 1–3 Oct and Sun 5 Oct not
-    assert working_days_left([monday_after], monday_before) == {monday_after: 3}
-    assert working_days_left([monday_before], monday_after) == {monday_before: -3}
-    assert working_days_left([monday_after], monday_after) == {monday_after: 0}
-    assert working_days_left([None], monday_after) == {}

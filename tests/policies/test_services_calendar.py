@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from policies.models import WorkingCalendarDay
-from policies.services.calendar import add_working_days, is_working_day, working_calendar_sync
+from policies.services.calendar import add_working_days, is_working_day, working_calendar_sync, working_days_left
 
 
 @pytest.mark.django_db
@@ -59,3 +59,17 @@ def test_sync_is_idempotent_and_never_overwrites_a_day_entered_by_hand():
 
     manual = WorkingCalendarDay.objects.get(date=date(2024, 10, 12))
     assert (manual.kind, manual.source) == ("holiday", "manual")
+
+
+@pytest.mark.django_db
+def test_working_days_left_skip_holidays_and_count_make_up_days():
+    for day in (1, 2, 3):
+        WorkingCalendarDay.objects.create(date=date(2031, 10, day), kind="holiday", name="国庆节")
+    WorkingCalendarDay.objects.create(date=date(2031, 10, 4), kind="workday", name="国庆节调休")
+    monday_before, monday_after = date(2031, 9, 29), date(2031, 10, 6)
+
+    # Tue 30 Sep, the make-up Saturday 4 Oct and Mon 6 Oct are working days; 1–3 Oct and Sun 5 Oct not
+    assert working_days_left([monday_after], monday_before) == {monday_after: 3}
+    assert working_days_left([monday_before], monday_after) == {monday_before: -3}
+    assert working_days_left([monday_after], monday_after) == {monday_after: 0}
+    assert working_days_left([None], monday_after) == {}

@@ -27,13 +27,13 @@ from applications.portal.presenters import (
     documents_available,
     place_labels,
     timeline,
-    working_days_left,
 )
 from applications.portal.views.common import applicant_required, own_case
 from applications.selectors import application_timeline
 from applications.services.draft_edits import family_member_remove, material_remove
 from applications.services.drafts import family_member_add, material_add
 from applications.services.transitions import application_resubmit, application_submit, application_withdraw
+from policies.services.calendar import working_days_left
 
 S = ApplicationState
 CASE_RELATED = ("appointment__slot", "registration", "rating__follow_up")
