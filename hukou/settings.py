@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "hukou",
     "policies",
     "applications",
-    "applications.portal.apps.PortalConfig",
+    "portal",
     "subsidies",
     "housing",
 ]
@@ -134,12 +134,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "applications.portal.passwords.LettersAndDigitsValidator"},
+    {"NAME": "portal.passwords.LettersAndDigitsValidator"},
 ]
 # django-axes first: it refuses a login attempt while the username + address pair is locked out, then
 # the normal model backend checks the password.
 AUTHENTICATION_BACKENDS = [
-    "applications.portal.auth.LoginThrottleBackend",
+    "portal.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "portal:login"
@@ -153,7 +153,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_CALLABLE = "applications.portal.views.accounts.locked_out"
+AXES_LOCKOUT_CALLABLE = "portal.views.accounts.locked_out"
 AXES_VERBOSE = False
 
 # --- i18n: the users read Chinese -------------------------------------------------------------

@@ -18,5 +18,5 @@ urlpatterns = [
     path("api/v1/", include("subsidies.api.urls")),
     path("documents/", include("applications.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("applications.portal.urls")),
+    path("", include("portal.urls")),
 ]

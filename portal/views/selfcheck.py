@@ -10,14 +10,14 @@ from django.views.decorators.http import require_http_methods
 
 from applications.errors import ApplicationError
 from applications.models import Application, ApplicationState
-from applications.portal import forms
-from applications.portal.presenters import FOLLOWER_LABELS, place_labels
-from applications.portal.questions import Questionnaire, facts_from_answers, field_name, questionnaire_for
-from applications.portal.views.common import applicant_required, portal_page
 from applications.services.drafts import application_create
 from policies.eligibility.catalogue import get_catalogue
 from policies.eligibility.engine import eligibility_evaluate
 from policies.eligibility.errors import EligibilityInputError
+from portal import forms
+from portal.presenters import FOLLOWER_LABELS, place_labels
+from portal.questions import Questionnaire, facts_from_answers, field_name, questionnaire_for
+from portal.views.common import applicant_required, portal_page
 
 SESSION_KEY = "portal_selfcheck"
 

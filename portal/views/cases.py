@@ -12,8 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.errors import ApplicationError, ConflictError
 from applications.models import Application, ApplicationState
-from applications.portal import forms
-from applications.portal.presenters import (
+from applications.selectors import application_timeline
+from applications.services.draft_edits import family_member_remove, material_remove
+from applications.services.drafts import family_member_add, material_add
+from applications.services.transitions import application_resubmit, application_submit, application_withdraw
+from policies.services.calendar import working_days_left
+from portal import forms
+from portal.presenters import (
     CLOCK_STATES,
     FOLLOWER_LABELS,
     OPEN,
@@ -28,12 +33,7 @@ from applications.portal.presenters import (
     place_labels,
     timeline,
 )
-from applications.portal.views.common import applicant_required, own_case
-from applications.selectors import application_timeline
-from applications.services.draft_edits import family_member_remove, material_remove
-from applications.services.drafts import family_member_add, material_add
-from applications.services.transitions import application_resubmit, application_submit, application_withdraw
-from policies.services.calendar import working_days_left
+from portal.views.common import applicant_required, own_case
 
 S = ApplicationState
 CASE_RELATED = ("appointment__slot", "registration", "rating__follow_up")

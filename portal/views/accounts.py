@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from applications.errors import ApplicationError
 from applications.models import Applicant
-from applications.portal import forms
-from applications.portal.views.common import portal_page
 from applications.services.accounts import applicant_sign_up
 from applications.services.applicants import applicant_create
+from portal import forms
+from portal.views.common import portal_page
 
 
 def _next_url(request, default: str) -> str:

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from applications.errors import ApplicationError, ConflictError
 from applications.models import OfficeSlot
-from applications.portal import forms
-from applications.portal.presenters import can_book
-from applications.portal.views.common import applicant_required, own_case
 from applications.services.appointments import appointment_book, appointment_choose_postal
+from portal import forms
+from portal.presenters import can_book
+from portal.views.common import applicant_required, own_case
 
 WEEKDAYS = "一二三四五六日"
 SLOTS_SHOWN = 120

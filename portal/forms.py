@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from applications.errors import ApplicationError
 from applications.models.applicants import phone_validator
 from applications.models.ratings import RATING_INDICATORS, RatingLevel
-from applications.portal.questions import YES_NO, Questionnaire, field_name
 from applications.validators import validate_id_number
+from portal.questions import YES_NO, Questionnaire, field_name
 
 ID_NUMBER_INVALID = "身份证号码无效：应为 18 位，最后一位是校验码（数字或 X），请核对"
 PHONE_INVALID = "手机号码应为以 1 开头的 11 位数字"

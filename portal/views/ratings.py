@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from applications.errors import ApplicationError, ConflictError
-from applications.portal import forms
-from applications.portal.presenters import can_rate
-from applications.portal.views.common import applicant_required, own_case
 from applications.services.ratings import rating_submit
+from portal import forms
+from portal.presenters import can_rate
+from portal.views.common import applicant_required, own_case
 
 
 @require_http_methods(["GET", "POST"])

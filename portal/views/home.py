@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from applications.portal.views.common import portal_page
+from portal.views.common import portal_page
 
 
 @require_GET

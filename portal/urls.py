@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.portal.views import accounts, cases, home, ratings, selfcheck, visits
+from portal.views import accounts, cases, home, ratings, selfcheck, visits
 
 app_name = "portal"
 
