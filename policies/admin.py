@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from policies.models import (
     Follower,
+    Honour,
     HousingProgram,
     Jurisdiction,
     PointsBand,
@@ -130,6 +131,15 @@ class PointsIndicatorAdmin(PolicyAdmin):
     list_display = ["code", "name", "scheme", "source", "max_points"]
     list_select_related = ["scheme"]
     inlines = [PointsBandInline]
+
+
+@admin.register(Honour)
+class HonourAdmin(PolicyAdmin):
+    """绍柯 二(一)1 "劳动模范、优秀农民工等": the honours that count; the facts' ``honors`` take these codes."""
+
+    list_display = ["code", "name", "level", "document", "clause", "active", "sort_order"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(SubsidyProgram)

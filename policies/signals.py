@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from policies.eligibility.catalogue import catalogue_bump_shared_version, catalogue_invalidate_local
 from policies.models import (
+    Honour,
     Jurisdiction,
     PointsBand,
     PointsIndicator,
@@ -15,7 +16,7 @@ from policies.models import (
     SettlementRoute,
 )
 
-ENGINE_MODELS = (Jurisdiction, PolicyDocument, SettlementRoute, PointsScheme, PointsIndicator, PointsBand)
+ENGINE_MODELS = (Jurisdiction, PolicyDocument, SettlementRoute, PointsScheme, PointsIndicator, PointsBand, Honour)
 ENGINE_M2M = (SettlementRoute.jurisdictions.through, SettlementRoute.excluded_jurisdictions.through)
 
 

@@ -77,8 +77,8 @@ QUESTIONS: dict[str, Question] = {
         _Q("vocational_level", "职业资格或职业技能等级", "choice",
            (("none", "没有"), ("level5", "五级（初级工）"), ("level4", "四级（中级工）"),
             ("level3", "三级（高级工）"), ("level2", "二级（技师）"), ("level1", "一级（高级技师）"))),
-        _Q("honors", "区（县）级及以上荣誉称号", "multi",
-           (("model_worker", "劳动模范"), ("outstanding_migrant_worker", "优秀农民工")), help="没有可不选。"),
+        # the choices are the honours policy table's (filled in by questionnaire_for)
+        _Q("honors", "区（县）级及以上荣誉称号", "multi", (), help="没有可不选。"),
         _Q("employment.employed", "您现在有工作吗（签了劳动合同）？", "bool"),
         _Q("employment.in_target", "您的工作单位在{place}吗？", "bool"),
         _Q("employment.contract_months", "劳动（聘用）合同期限", "months", help="按月计，如两年填 24。"),
@@ -189,8 +189,9 @@ def questionnaire_for(*, place: str, place_name: str, city_name: str, on: date) 
     questions = []
     for path, question in QUESTIONS.items():
         if path in needed:
+            choices = tuple(catalogue.honours.items()) if path == "honors" else question.choices
             questions.append(
-                Question(path, _fill(question.label, place_name, city_name), question.kind, question.choices,
+                Question(path, _fill(question.label, place_name, city_name), question.kind, choices,
                          _fill(question.help, place_name, city_name), question.required)
             )
     for path in sorted(needed - set(QUESTIONS)):  # a fact added to the contract later: still asked

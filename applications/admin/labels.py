@@ -84,10 +84,6 @@ FACT_VALUES = {
         "level2": _("Level 2 (技师)"),
         "level1": _("Level 1 (高级技师)"),
     },
-    "honors": {
-        "model_worker": _("Model worker (劳动模范)"),
-        "outstanding_migrant_worker": _("Outstanding migrant worker (优秀农民工)"),
-    },
     "residence.kind": {"owned": _("Owned"), "rented": _("Rented")},
     "joining.relation": {
         "parent": _("Parent"),
@@ -100,6 +96,13 @@ FACT_VALUES = {
 }
 
 
+def _honour_names() -> dict[str, str]:
+    """Honour codes are the policy table's (withdrawn ones too: an old case may carry them)."""
+    from policies.models import Honour
+
+    return dict(Honour.objects.values_list("code", "name"))
+
+
 _ORDER = {path: index for index, path in enumerate(FACT_LABELS)}
 
 
@@ -108,7 +111,7 @@ def _value(path: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
-    choices = FACT_VALUES.get(path, {})
+    choices = _honour_names() if path == "honors" else FACT_VALUES.get(path, {})
     if isinstance(value, list):
         return "、".join(str(choices.get(item, item)) for item in value) or "—"
     return str(choices.get(value, value))

@@ -96,6 +96,7 @@ class Catalogue:
     routes: tuple[CompiledRoute, ...]
     schemes: dict[str, tuple[CompiledScheme, ...]]  # jurisdiction code -> newest first
     point_codes: frozenset[str]
+    honours: dict[str, str]  # code -> name, in the policy table's order (Honour)
     _memo: dict = field(default_factory=dict)
 
     def routes_for(self, jurisdiction: str, day: date) -> tuple[CompiledRoute, ...]:
@@ -136,7 +137,7 @@ class Catalogue:
 
 
 def load_catalogue(version: str | None = None) -> Catalogue:
-    from policies.models import Jurisdiction, PointsScheme, SettlementRoute
+    from policies.models import Honour, Jurisdiction, PointsScheme, SettlementRoute
 
     parents = dict(Jurisdiction.objects.values_list("code", "parent__code"))
     names = dict(Jurisdiction.objects.values_list("code", "name"))
@@ -190,7 +191,8 @@ def load_catalogue(version: str | None = None) -> Catalogue:
             CompiledScheme(scheme.name, scheme.valid_from, scheme.valid_until, scheme.threshold, tuple(indicators))
         )
     ordered = {code: tuple(sorted(items, key=lambda s: s.valid_from, reverse=True)) for code, items in schemes.items()}
-    return Catalogue(version, ancestors, names, tuple(routes), ordered, frozenset(point_codes))
+    honours = dict(Honour.objects.filter(active=True).values_list("code", "name"))
+    return Catalogue(version, ancestors, names, tuple(routes), ordered, frozenset(point_codes), honours)
 
 
 class _CatalogueHolder:

@@ -93,6 +93,7 @@ def _num(value: Any):
 class _Compiler:
     def __init__(self):
         self.fields = fact_fields()
+        self._honour_codes = None
 
     def compile(self, node: Any, path: str) -> Evaluator:
         if isinstance(node, dict):
@@ -164,11 +165,21 @@ class _Compiler:
         return lambda ctx: getattr(ctx.points(), "threshold", None)
 
     # --- comparisons ---
+    def _enum(self, name: str):
+        """The values a fact can take: the schema's enum, or for ``honors`` the honours policy table."""
+        if name == "honors":
+            if self._honour_codes is None:
+                from policies.models import Honour
+
+                self._honour_codes = tuple(Honour.objects.values_list("code", flat=True))
+            return self._honour_codes
+        return self.fields.get(name, {}).get("enum")
+
     def _check_enum_literals(self, args: list, path: str) -> None:
         """``{"==": [{"var": "education"}, "bachlor"]}`` is refused: not a value of the enum."""
         var = next((a["var"] for a in args if isinstance(a, dict) and "var" in a), None)
         name = var[0] if isinstance(var, list) and var else var
-        enum = self.fields.get(name, {}).get("enum") if isinstance(name, str) else None
+        enum = self._enum(name) if isinstance(name, str) else None
         if not enum:
             return
         for arg in args:

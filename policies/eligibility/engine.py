@@ -45,6 +45,19 @@ def _check_point_codes(catalogue: Catalogue, declared: dict | None) -> None:
             raise EligibilityInputError(f"facts.points.{code}", f"未知的积分指标代码（可选：{known}）")
 
 
+def _check_honour_codes(catalogue: Catalogue, declared: list | None) -> None:
+    for index, code in enumerate(declared or ()):
+        if code not in catalogue.honours:
+            known = "、".join(catalogue.honours) or "（无）"
+            raise EligibilityInputError(f"facts.honors.{index}", f"未知的荣誉代码 {code!r}（可选：{known}）")
+
+
+def check_declared_codes(catalogue: Catalogue, facts: dict) -> None:
+    """Codes the schema cannot know, because policy tables define them: points indicators, honours."""
+    _check_point_codes(catalogue, facts.get("points"))
+    _check_honour_codes(catalogue, facts.get("honors"))
+
+
 def _points_label(label: str, result: PointsResult | None) -> str:
     if result is None:
         return f"{label}（该地未设居住证积分方案）"
@@ -60,8 +73,8 @@ def eligibility_evaluate(*, facts: Any, jurisdiction: Any, on: Any) -> dict:
     day = parse_evaluation_date(on)
     code = _check_jurisdiction(catalogue, jurisdiction)
     validate_facts(facts, on=day)
+    check_declared_codes(catalogue, facts)
     declared_points = facts.get("points") or {}
-    _check_point_codes(catalogue, declared_points)
 
     flat = flatten_facts(facts)
     age = age_on(flat["birth_date"], day)

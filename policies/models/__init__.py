@@ -1,5 +1,6 @@
 from policies.models.calendar import WorkingCalendarDay
 from policies.models.documents import PolicyDocument
+from policies.models.honours import Honour
 from policies.models.jurisdictions import Jurisdiction
 from policies.models.points import PointsBand, PointsIndicator, PointsScheme
 from policies.models.programs import HousingProgram, SubsidyProgram
@@ -8,6 +9,7 @@ from policies.models.routes import AddressOption, Follower, SettlementRoute
 __all__ = [
     "AddressOption",
     "Follower",
+    "Honour",
     "HousingProgram",
     "Jurisdiction",
     "PointsBand",

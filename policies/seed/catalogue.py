@@ -127,6 +127,16 @@ def route(code, name, document, clause, scope, criteria, *, excluded=(), followe
     }
 
 
+# 绍柯 二(一)1 "劳动模范、优秀农民工等": the honours that count are the policy table's (Honour); the facts
+# may name only codes from it, so any declared honour counts.
+HONOURED = cond("获得区级及以上“劳动模范”“优秀农民工”等荣誉（荣誉目录以政策表为准）", {"!!": [var("honors")]})
+HONOURS = [
+    {"code": "model_worker", "name": "劳动模范", "level": "区（县）级", "document": KQ, "clause": "二(一)1",
+     "sort_order": 10},
+    {"code": "outstanding_migrant_worker", "name": "优秀农民工", "level": "区（县）级", "document": KQ,
+     "clause": "二(一)1", "sort_order": 20},
+]
+
 ROUTES = [
     # ---- 绍柯政办发〔2020〕1号, 柯桥区 ----
     route("kq.graduate", "高校毕业生、同等学历及留学回国人员落户", KQ, "二(一)1", ["sx.kq"], [
@@ -150,8 +160,7 @@ ROUTES = [
         addresses=FULL_PRECEDENCE, order=12),
     route("kq.honor", "劳动模范、优秀农民工等荣誉获得者落户", KQ, "二(一)1", ["sx.kq"], [
         OUTSIDE_SHAOXING,
-        cond("获得区级及以上“劳动模范”“优秀农民工”等荣誉",
-             any_of({"in": ["model_worker", var("honors")]}, {"in": ["outstanding_migrant_worker", var("honors")]})),
+        HONOURED,
     ], followers=KQ_FOLLOWERS, checklist=[item("honor_certificate", "荣誉证书")], addresses=FULL_PRECEDENCE, order=13),
     route("kq.manager", "规模以上企业中层及以上管理人员落户", KQ, "二(一)1", ["sx.kq"], [
         OUTSIDE_SHAOXING,
@@ -393,4 +402,4 @@ HOUSING_PROGRAMS = [
 ]
 
 # AGE is re-exported for tests that build rules with the same vocabulary.
-__all__ = ["AGE", "DOCUMENTS", "HOUSING_PROGRAMS", "JURISDICTIONS", "POINTS_SCHEMES", "ROUTES", "SUBSIDY_PROGRAMS"]
+__all__ = ["AGE", "DOCUMENTS", "HONOURS", "HOUSING_PROGRAMS", "JURISDICTIONS", "POINTS_SCHEMES", "ROUTES", "SUBSIDY_PROGRAMS"]

@@ -124,19 +124,31 @@ def seed_policies(apps) -> None:
         )
 
 
+def seed_honours(apps) -> None:
+    """The honours that count for kq.honor (a table of its own since policies 0004)."""
+    Honour = apps.get_model("policies", "Honour")
+    PolicyDocument = apps.get_model("policies", "PolicyDocument")
+    for spec in catalogue.HONOURS:
+        Honour.objects.update_or_create(
+            code=spec["code"],
+            defaults={key: spec[key] for key in ("name", "level", "clause", "sort_order")}
+            | {"document": PolicyDocument.objects.get(number=spec["document"])},
+        )
+
+
 HISTORY_MODELS = (
     "Jurisdiction", "PolicyDocument", "SettlementRoute", "PointsScheme", "PointsIndicator", "PointsBand",
     "SubsidyProgram", "HousingProgram",
 )
 
 
-def record_seed_history(apps, reason: str) -> None:
+def record_seed_history(apps, reason: str, models: tuple[str, ...] = HISTORY_MODELS) -> None:
     """Give every seeded row its first history entry ("+", no user), many-to-many links included,
     so that the first edit in the admin shows exactly what it changed."""
     from django.utils import timezone
 
     now = timezone.now()
-    for name in HISTORY_MODELS:
+    for name in models:
         model = apps.get_model("policies", name)
         history = apps.get_model("policies", f"Historical{name}")
         known = set(history.objects.values_list("id", flat=True))

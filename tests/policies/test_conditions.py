@@ -220,6 +220,7 @@ def test_and_or_short_circuit():
     assert compile_rule({"if": [True, 1, points_rule]})(context(points_source=no_points)) == 1
 
 
+@pytest.mark.django_db  # honour codes come from the policy table
 def test_in():
     assert run({"in": [var("education"), ["bachelor", "master"]]}) is True
     assert run({"in": [var("education"), ["master", "doctor"]]}) is False
@@ -322,6 +323,7 @@ def test_wrong_arity_is_refused_where_it_is(rule, path):
     assert "参数" in error.message
 
 
+@pytest.mark.django_db  # honour codes come from the policy table
 def test_enum_typo_is_refused():
     error = refused({"and": [{"==": [var("sex"), "F"]}, {"==": [var("education"), "bachlor"]}]})
     assert error.path == "rule.and[1].=="

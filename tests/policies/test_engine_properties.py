@@ -20,8 +20,10 @@ from policies.eligibility.engine import eligibility_evaluate
 from policies.eligibility.errors import EligibilityInputError
 from policies.eligibility.facts import facts_schema
 from policies.models import Jurisdiction, SettlementRoute
+from policies.seed.catalogue import HONOURS
 
 FIRST_DAY, LAST_DAY = date(2019, 1, 1), date(2030, 12, 31)
+HONOUR_CODES = [honour["code"] for honour in HONOURS]
 POINT_CODES = ("income_tax", "residence_years", "social_insurance_years")
 EARLIEST_BIRTH = date(1930, 1, 1)
 
@@ -48,6 +50,8 @@ def strategy_for(name: str, spec: dict) -> st.SearchStrategy:
         return st.one_of(st.none(), strategy_for(name, rest))
     if name == "points":
         return st.dictionaries(st.sampled_from(POINT_CODES), points_values)
+    if name == "honors":  # codes of the honours policy table (the schema only says what a code looks like)
+        return st.lists(st.sampled_from(HONOUR_CODES), unique=True)
     if "enum" in spec:
         return st.sampled_from(spec["enum"])
     (kind,) = kinds

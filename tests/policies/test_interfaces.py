@@ -288,6 +288,7 @@ BAD_INPUT = [
     ("duplicate-honor", "sx.kq", "2024-03-01",
      with_(GRADUATE, honors=["model_worker", "model_worker"]), "facts.honors", ""),
     ("unknown-honor", "sx.kq", "2024-03-01", with_(GRADUATE, honors=["hero"]), "facts.honors.0", "hero"),
+    ("malformed-honor", "sx.kq", "2024-03-01", with_(GRADUATE, honors=["Model Worker"]), "facts.honors.0", ""),
     ("unknown-points-code", "hz.city", "2024-03-01",
      with_(GRADUATE, points={"income_tax": 100, "lottery": 1}), "facts.points.lottery", ""),
     ("points-value-not-a-number", "hz.city", "2024-03-01",

@@ -82,3 +82,17 @@ def test_answers_are_remembered_for_the_next_visit(client):
 
 def test_result_without_answers_goes_back_to_the_questions(client):
     assert client.get(reverse("portal:check_result"))["Location"] == reverse("portal:check")
+
+
+def test_the_self_check_offers_the_honours_policy_table(db):
+    from datetime import date
+
+    from policies.models import Honour, PolicyDocument
+    from policies.seed.catalogue import KQ
+    from portal.questions import questionnaire_for
+
+    Honour.objects.create(code="wuyi_labour_medal", name="五一劳动奖章", clause="二(一)1",
+                          document=PolicyDocument.objects.get(number=KQ))
+    questions = questionnaire_for(place="sx.kq", place_name="柯桥区", city_name="绍兴市", on=date(2024, 3, 1))
+    honours = next(q for q in questions.questions if q.path == "honors")
+    assert ("wuyi_labour_medal", "五一劳动奖章") in honours.choices
