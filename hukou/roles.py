@@ -16,7 +16,7 @@ class Role:
     code: str
     group: str
     staff: bool
-    # (app label, action) pairs: every model of the app gets that permission
+    # (app label, action) pairs: every model of the app gets that permission; ("app.model", action): one model
     grants: tuple[tuple[str, str], ...]
 
 
@@ -46,12 +46,21 @@ ROLES = (
         grants=(("policies", "view"), ("applications", "view"), ("subsidies", "view"), ("housing", "view")),
     ),
     Role("leader", "领导", staff=True, grants=(("policies", "view"), ("subsidies", "view"))),
+    # 数据分析: reads the dashboard like a leader and enters the yearly outside figures of the targets
+    Role(
+        "analyst",
+        "数据分析人员",
+        staff=True,
+        grants=(("policies", "view"), ("policies.indicatorfigure", "add"), ("policies.indicatorfigure", "change")),
+    ),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 
 
-def _permissions(app_label: str, action: str) -> list[Permission]:
-    models = [m for m in django_apps.get_app_config(app_label).get_models()]
+def _permissions(target: str, action: str) -> list[Permission]:
+    app_label, _dot, model_name = target.partition(".")
+    models = [m for m in django_apps.get_app_config(app_label).get_models()
+              if not model_name or m._meta.model_name == model_name]
     codenames = [f"{action}_{m._meta.model_name}" for m in models]
     return list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal",
     "subsidies",
     "housing",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("applications.api.urls")),
     path("api/v1/", include("subsidies.api.urls")),
     path("documents/", include("applications.documents.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.urls")),
 ]

@@ -11,15 +11,20 @@ from policies.models import (
     Follower,
     Honour,
     HousingProgram,
+    Indicator,
     Jurisdiction,
     PointsBand,
     PointsIndicator,
     PointsScheme,
     PolicyDocument,
+    ProgramBudget,
     SettlementRoute,
+    StatutoryTimeLimit,
     SubsidyProgram,
+    Target,
     WorkingCalendarDay,
 )
+from policies.models.targets import AGE_BANDS, EDUCATION_LEVELS
 
 
 class ReadableJSONField(forms.JSONField):
@@ -160,3 +165,71 @@ class WorkingCalendarDayAdmin(PolicyAdmin):
     list_filter = ["kind", "source"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+
+class IndicatorForm(forms.ModelForm):
+    education_levels = forms.TypedMultipleChoiceField(
+        label=_("only these education levels"), choices=EDUCATION_LEVELS, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    age_bands = forms.TypedMultipleChoiceField(
+        label=_("only these age bands"), choices=[(code, label) for code, label, *_bounds in AGE_BANDS],
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name", "jurisdiction", "source", "measure", "unit", "definition", "routes", "education_levels",
+            "age_bands", "count_followers", "active", "sort_order",
+        ]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["kind", "value", "wording", "first_year", "last_year", "document", "clause", "active"]
+    show_change_link = True
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(PolicyAdmin):
+    """统计指标 of the notices' targets; outside figures are entered on the yearly figures page."""
+
+    form = IndicatorForm
+    list_display = ["code", "name", "jurisdiction", "source", "measure", "unit", "active"]
+    list_filter = ["source", "jurisdiction", "active"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["routes"]
+    inlines = [TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(PolicyAdmin):
+    """目标任务, each citing its clause (绍柯 一 etc.)."""
+
+    list_display = ["indicator", "kind", "value", "wording", "first_year", "last_year", "citation", "active"]
+    list_filter = ["kind", "indicator__jurisdiction", "active"]
+    list_select_related = ["indicator", "document"]
+    search_fields = ["indicator__code", "indicator__name", "clause", "quote"]
+
+    @admin.display(description=_("citation"))
+    def citation(self, obj):
+        return obj.citation
+
+
+@admin.register(StatutoryTimeLimit)
+class StatutoryTimeLimitAdmin(PolicyAdmin):
+    list_display = ["code", "working_days", "citation"]
+
+
+@admin.register(ProgramBudget)
+class ProgramBudgetAdmin(PolicyAdmin):
+    list_display = ["program", "year", "amount_yuan", "basis"]
+    list_filter = ["year", "program"]
+    list_select_related = ["program"]
+
+    @admin.display(description=_("budget (yuan)"), ordering="amount_fen")
+    def amount_yuan(self, obj):
+        return f"{obj.amount_fen // 100:,}.{obj.amount_fen % 100:02d}"

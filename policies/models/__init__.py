@@ -5,18 +5,30 @@ from policies.models.jurisdictions import Jurisdiction
 from policies.models.points import PointsBand, PointsIndicator, PointsScheme
 from policies.models.programs import HousingProgram, SubsidyProgram
 from policies.models.routes import AddressOption, Follower, SettlementRoute
+from policies.models.targets import (
+    Indicator,
+    IndicatorFigure,
+    ProgramBudget,
+    StatutoryTimeLimit,
+    Target,
+)
 
 __all__ = [
     "AddressOption",
     "Follower",
     "Honour",
     "HousingProgram",
+    "Indicator",
+    "IndicatorFigure",
     "Jurisdiction",
     "PointsBand",
     "PointsIndicator",
     "PointsScheme",
     "PolicyDocument",
+    "ProgramBudget",
     "SettlementRoute",
+    "StatutoryTimeLimit",
     "SubsidyProgram",
+    "Target",
     "WorkingCalendarDay",
 ]

@@ -34,7 +34,7 @@ def test_policy_admin_may_change_routes_and_auditor_may_only_view_them():
 def test_demo_accounts_one_per_role_can_log_in(client):
     logins = demo_accounts_create()
 
-    assert len(logins) == len(ROLES) == 9
+    assert len(logins) == len(ROLES) == 10
     group, username, password = next(item for item in logins if item[1] == "demo_policy_admin")
     assert client.login(username=username, password=password)
     assert client.get("/admin/policies/settlementroute/").status_code == 200

@@ -1,0 +1,41 @@
+"""Who may see the dashboard, and of which jurisdictions. One call answers "which jurisdictions may this
+user see here": the leader and analyst roles are bound to the jurisdictions they work for (and
+everything below them); a superuser sees every one. Nobody else sees the dashboard at all."""
+
+from __future__ import annotations
+
+from applications.admin.access import user_roles
+from applications.selectors import staff_jurisdiction_ids
+from policies.models import Jurisdiction
+
+LEADER, ANALYST = "leader", "analyst"
+DASHBOARD_ROLES = frozenset({LEADER, ANALYST})
+# Who may start a refresh of the figures by hand, and enter the yearly outside figures.
+REFRESH_ROLES = frozenset({ANALYST})
+
+
+def _active_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def may_view_dashboard(user) -> bool:
+    return _active_staff(user) and (user.is_superuser or bool(DASHBOARD_ROLES & user_roles(user)))
+
+
+def may_refresh_dashboard(user) -> bool:
+    return _active_staff(user) and (user.is_superuser or bool(REFRESH_ROLES & user_roles(user)))
+
+
+def dashboard_jurisdiction_ids(user) -> frozenset[int]:
+    """The jurisdictions whose figures this user may see on the dashboard (empty: none)."""
+    cached = getattr(user, "_dashboard_jurisdictions", None)
+    if cached is not None:
+        return cached
+    if not may_view_dashboard(user):
+        ids = frozenset()
+    elif user.is_superuser:
+        ids = frozenset(Jurisdiction.objects.values_list("id", flat=True))
+    else:
+        ids = frozenset(staff_jurisdiction_ids(user))
+    user._dashboard_jurisdictions = ids
+    return ids
