@@ -34,8 +34,9 @@ class DashboardFilterForm(forms.Form):
         self.visible_ids = visible_ids
         self.today = today
         self.places = list(Jurisdiction.objects.filter(pk__in=visible_ids).order_by("code"))
+        top = min((place.code.count(".") for place in self.places), default=0)
         self.fields["jurisdiction"].choices = [("", _("All I may see"))] + [
-            (place.code, f"{'　' * place.code.count('.')}{place.name}") for place in self.places
+            (place.code, f"{'　' * (place.code.count('.') - top)}{place.name}") for place in self.places
         ]
         self.fields["start"].widget.attrs["placeholder"] = f"{today:%Y}-01"
         self.fields["end"].widget.attrs["placeholder"] = f"{today:%Y-%m}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -167,7 +168,7 @@ def _system_counts(indicator: Indicator, visible: frozenset[int], first_year: in
     for month, total in rows.values_list("month").annotate(Sum(value)):
         counts[month.year] += total
     return {
-        year: Figure(year, counts.get(year, 0), date(year, 12, 31) if year < today.year else today)
+        year: Figure(year, Decimal(counts.get(year, 0)), date(year, 12, 31) if year < today.year else today)
         for year in range(first_year, today.year + 1)
     }
 
@@ -189,8 +190,40 @@ def target_rows(scope: Scope, today: date) -> list[dict]:
             figures = _system_counts(indicator, scope.jurisdiction_ids, target.first_year, today)
         else:
             figures = {f.year: Figure(f.year, f.value, f.as_of) for f in indicator.figures.all()}
-        rows.append({"target": target, "progress": target_progress(target, year=year, figures=figures, today=today)})
+        progress = target_progress(target, year=year, figures=figures, today=today)
+        rows.append({"target": target, "progress": progress, "text": target_text(target),
+                     "missing": years_text(progress.missing_years)})
     return rows
+
+
+def _number(value: Decimal, unit: str) -> str:
+    text = f"{value.normalize():,f}" if value == value.to_integral() else f"{value.normalize():,}"
+    return f"{text}%" if unit == Indicator.Unit.PERCENT else text
+
+
+def target_text(target: Target) -> str:
+    """The aim in a few words: 每年不少于 1,500 / 每年增加 7,000（左右）/ 到2025年末达到 730,000 / 每年末不低于 99%."""
+    value = _number(target.value, target.indicator.unit)
+    if target.kind == Target.Kind.BY_END:
+        text = _("%(value)s by the end of %(year)s") % {"value": value, "year": target.last_year}
+    elif target.kind == Target.Kind.LEVEL_EACH_YEAR:
+        text = _("at least %(value)s at each year-end") % {"value": value}
+    elif target.indicator.measure == Indicator.Measure.FLOW:
+        text = _("%(value)s a year") % {"value": value}
+    else:
+        text = _("up %(value)s a year") % {"value": value}
+    return f"{text}{_('(about)') if target.wording == Target.Wording.ABOUT else ''}"
+
+
+def years_text(years: list[int]) -> str:
+    """2019、2020、2021、2023 → 2019—2021、2023."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return "、".join(f"{run[0]}—{run[-1]}" if len(run) > 2 else "、".join(map(str, run)) for run in runs)
 
 
 def targets_chart(rows: list[dict]) -> Chart:
@@ -209,9 +242,9 @@ def targets_chart(rows: list[dict]) -> Chart:
         target, progress = row["target"], row["progress"]
         status = str(STATUS_LABELS[progress.status])
         if progress.missing_years and progress.status == NO_DATA:
-            status = f"{status}：{'、'.join(str(y) for y in progress.missing_years)}"
+            status = f"{status}：{years_text(progress.missing_years)}"
         chart.rows.append([
-            target.indicator.name, str(SOURCE_LABELS[target.indicator.source]), target.get_kind_display(),
+            target.indicator.name, str(SOURCE_LABELS[target.indicator.source]), target_text(target),
             target.value, progress.actual, progress.projected, progress.share, status,
             str(METHOD_LABELS[progress.method]), target.citation,
         ])

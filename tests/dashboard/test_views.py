@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from dashboard.charts import SUPPRESSED
-from dashboard.selectors import Scope, charts_by_id, dashboard_data, subtree_ids
+from dashboard.selectors import Scope, dashboard_data, subtree_ids
 from policies.models import Jurisdiction
 from tests.dashboard import expected
 from tests.dashboard.conftest import page_charts
