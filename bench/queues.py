@@ -116,13 +116,14 @@ def staff_accounts() -> dict:
 
 
 # --- generation -----------------------------------------------------------------------------------
-def marker_rows() -> int | None:
+def marker_rows(table: str = MARKER_TABLE) -> int | None:
+    """How many rows the last generation made (the marker table says; None: none yet)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} "
+            f"CREATE TABLE IF NOT EXISTS {table} "
             "(id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), rows bigint NOT NULL, generated_at timestamptz NOT NULL)"
         )
-        cursor.execute(f"SELECT rows FROM {MARKER_TABLE}")
+        cursor.execute(f"SELECT rows FROM {table}")
         row = cursor.fetchone()
     return row[0] if row else None
 

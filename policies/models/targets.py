@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies.models.jurisdictions import code_validator
+from policies.models.routes import _validate_code_list
 
 # Age bands of the settlement statistics: 周岁 on the settlement date, [lower, upper). The edges are the
 # notices' own age limits: 18–34 young people (绍柯 一), 35 and 45 (杭政 二(一)(二), 绍柯 二(一)1), 60 (投靠).
@@ -43,23 +44,12 @@ EDUCATION_UNKNOWN = "unknown"
 EDUCATION_CODES = [code for code, _label in EDUCATION_LEVELS]
 
 
-def _validate_codes(value, allowed: list[str], what: str) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError(_("Must be a list of codes."))
-    unknown = [item for item in value if item not in allowed]
-    if unknown:
-        raise ValidationError(
-            _("Unknown %(what)s: %(codes)s (allowed: %(allowed)s)"),
-            params={"what": what, "codes": ", ".join(unknown), "allowed": ", ".join(allowed)},
-        )
-
-
 def validate_education_levels(value) -> None:
-    _validate_codes(value, EDUCATION_CODES, _("education level"))
+    _validate_code_list(value, EDUCATION_CODES, _("education level"))
 
 
 def validate_age_bands(value) -> None:
-    _validate_codes(value, AGE_BAND_CODES, _("age band"))
+    _validate_code_list(value, AGE_BAND_CODES, _("age band"))
 
 
 class Indicator(models.Model):
