@@ -2,41 +2,37 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from applications.models import Application
+from applications.access import scope_queryset, user_scope
+from applications.models import Application, PersonalDataAccess
 from applications.models.applications import QUEUE_INDEX_STATES as QUEUE_STATES
-from policies.models import AddressOption, Jurisdiction
-
-
-def staff_jurisdiction_ids(user) -> set[int]:
-    """The user's jurisdictions and every jurisdiction below them."""
-    roots = set(user.staff_jurisdictions.values_list("jurisdiction_id", flat=True))
-    if not roots:
-        return set()
-    parents = dict(Jurisdiction.objects.values_list("id", "parent_id"))
-    result = set()
-    for node in parents:
-        cursor, seen = node, set()
-        while cursor is not None and cursor not in seen:
-            if cursor in roots:
-                result.add(node)
-                break
-            seen.add(cursor)
-            cursor = parents.get(cursor)
-    return result
+from policies.models import AddressOption
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """An applicant sees their own cases; staff the cases of their jurisdictions; nobody else any."""
+    """An applicant sees their own cases; staff the cases of their scope (applications.access); nobody
+    else any."""
     queryset = Application.objects.all()
     if not user.is_authenticated:
         return queryset.none()
-    if user.is_superuser:
-        return queryset
     if user.is_staff:
-        return queryset.filter(jurisdiction_id__in=staff_jurisdiction_ids(user))
+        return scope_queryset(queryset, user=user, path="jurisdiction")
     return queryset.filter(applicant__user=user)
+
+
+def personal_data_accesses_visible_to(user) -> QuerySet[PersonalDataAccess]:
+    """Records of views of personal data an auditor may read: views of the people with a case in their
+    scope, and views of no one person (exports, purges) by staff assigned in their scope."""
+    queryset = PersonalDataAccess.objects.all()
+    scope = user_scope(user)
+    if scope.everything or scope.empty:
+        return queryset if scope.everything else queryset.none()
+    about_people = scope_queryset(queryset, user=user, path="applicant__applications__jurisdiction")
+    by_staff = scope_queryset(
+        queryset.filter(applicant__isnull=True), user=user, path="user__staff_jurisdictions__jurisdiction"
+    )
+    return queryset.filter(Q(pk__in=about_people.values("pk")) | Q(pk__in=by_staff.values("pk")))
 
 
 def application_queue(*, user, step: str) -> QuerySet[Application]:

@@ -184,6 +184,11 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "applications.sms.ConsoleSmsBackend"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@hukou.example.gov.cn")
 
+# 个人信息访问留痕: how long the records of staff views of personal data are kept (months, at least 6).
+PERSONAL_DATA_AUDIT_RETENTION_MONTHS = int(os.environ.get("PERSONAL_DATA_AUDIT_RETENTION_MONTHS", "6"))
+if PERSONAL_DATA_AUDIT_RETENTION_MONTHS < 6:
+    raise ImproperlyConfigured("PERSONAL_DATA_AUDIT_RETENTION_MONTHS must be at least 6 (months)")
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -5,8 +5,8 @@ import json
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from hukou.admin_base import GuardedHistoryAdmin
 from policies.models import (
     Follower,
     Honour,
@@ -66,10 +66,14 @@ class SettlementRouteForm(forms.ModelForm):
         return self.cleaned_data["address_options"] or []
 
 
-class PolicyAdmin(SimpleHistoryAdmin):
-    """Base for policy tables: history on every row, searchable by code."""
+class PolicyAdmin(GuardedHistoryAdmin):
+    """Base for policy tables: global reference data (not scoped: every member of staff with the view
+    permission reads them, the policy admin's change permission edits them), history on every row. A
+    version page reverts only for a user with the change permission; the history of a deleted row stays
+    readable."""
 
     save_on_top = True
+    history_of_deleted_rows = True
 
 
 @admin.register(Jurisdiction)

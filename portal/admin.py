@@ -1,69 +1,32 @@
 """Admin of the portal's tables: office slots and their capacity, the bookings, the ratings and the
-follow-up queue of poor ratings. Office staff see and manage the rows of their own jurisdictions."""
+follow-up queue of poor ratings. Everyone sees the rows of their scope (applications.access); office
+staff (clerks, approvers, registrars) manage the slots and answer the poor ratings there."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
+from applications.access import is_active_staff, user_has_role, user_scope
+from applications.admin.scoped import ScopedAdmin, ScopedHistoryAdmin
 from applications.errors import ApplicationError, ConflictError
 from applications.models import Appointment, OfficeSlot, RatingFollowUp, ServiceRating
-from applications.selectors import staff_jurisdiction_ids
 from applications.services.ratings import rating_followup_resolve
-from hukou.roles import ROLES_BY_CODE
 from policies.models import Jurisdiction
 
 # The office roles that run the window: they manage slots and answer poor ratings of their places.
 OFFICE_ROLES = ("clerk", "approver", "registrar")
 
 
+def _office_staff(request) -> bool:
+    return is_active_staff(request.user) and user_has_role(request.user, *OFFICE_ROLES)
+
+
 def _jurisdictions(request) -> set[int] | None:
-    """None: every jurisdiction (superuser); else, for office staff, their jurisdictions and those
-    below them (nobody else gets any)."""
-    if request.user.is_superuser:
-        return None
-    cached = getattr(request, "_portal_staff_jurisdictions", None)
-    if cached is None:
-        groups = [ROLES_BY_CODE[code].group for code in OFFICE_ROLES]
-        office = request.user.is_staff and request.user.groups.filter(name__in=groups).exists()
-        cached = staff_jurisdiction_ids(request.user) if office else set()
-        request._portal_staff_jurisdictions = cached
-    return cached
-
-
-def _in_scope(request, jurisdiction_id: int | None) -> bool:
-    allowed = _jurisdictions(request)
-    return allowed is None or (jurisdiction_id is None and bool(allowed)) or jurisdiction_id in (allowed or ())
-
-
-class OfficeStaffAdmin(admin.ModelAdmin):
-    """Staff with jurisdictions manage rows of those jurisdictions; model permissions still work."""
-
-    jurisdiction_path = "jurisdiction_id"
-
-    def _jurisdiction_of(self, obj):
-        value = obj
-        for part in self.jurisdiction_path.split("__"):
-            value = getattr(value, part)
-        return value
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        allowed = _jurisdictions(request)
-        if allowed is None:
-            return queryset
-        return queryset.filter(**{f"{self.jurisdiction_path.removesuffix('_id')}__in": allowed})
-
-    def _office_staff(self, request, obj=None) -> bool:
-        return _in_scope(request, None if obj is None else self._jurisdiction_of(obj))
-
-    def has_module_permission(self, request):
-        return super().has_module_permission(request) or self._office_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self._office_staff(request, obj)
+    """None: every jurisdiction (superuser); else the jurisdictions of the user's scope."""
+    scope = user_scope(request.user)
+    return None if scope.everything else set(scope.jurisdiction_ids)
 
 
 class OfficeSlotForm(forms.ModelForm):
@@ -88,7 +51,10 @@ class OfficeSlotForm(forms.ModelForm):
 
 
 @admin.register(OfficeSlot)
-class OfficeSlotAdmin(OfficeStaffAdmin, SimpleHistoryAdmin):
+class OfficeSlotAdmin(ScopedHistoryAdmin):
+    """Office staff manage the slots of their jurisdictions (and may revert a slot's history there)."""
+
+    jurisdiction_path = "jurisdiction"
     form = OfficeSlotForm
     list_display = ["office", "jurisdiction", "starts_at", "ends_at", "capacity", "booked", "remaining_places"]
     list_filter = ["jurisdiction", "office"]
@@ -113,20 +79,20 @@ class OfficeSlotAdmin(OfficeStaffAdmin, SimpleHistoryAdmin):
         return ScopedForm
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) or self._office_staff(request)
+        return super().has_add_permission(request) or _office_staff(request)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) or self._office_staff(request, obj)
+        return (super().has_change_permission(request, obj) or _office_staff(request)) and self.in_scope(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.booked:
             return False  # give the bookings another slot first
-        return super().has_delete_permission(request, obj) or self._office_staff(request, obj)
+        return (super().has_delete_permission(request, obj) or _office_staff(request)) and self.in_scope(request, obj)
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(OfficeStaffAdmin):
-    jurisdiction_path = "application__jurisdiction_id"
+class AppointmentAdmin(ScopedAdmin):
+    jurisdiction_path = "application__jurisdiction"
     list_display = ["application", "method", "slot", "recipient", "updated_at"]
     list_filter = ["method"]
     search_fields = ["application__case_number"]
@@ -145,8 +111,8 @@ class AppointmentAdmin(OfficeStaffAdmin):
 
 
 @admin.register(ServiceRating)
-class ServiceRatingAdmin(OfficeStaffAdmin):
-    jurisdiction_path = "application__jurisdiction_id"
+class ServiceRatingAdmin(ScopedAdmin):
+    jurisdiction_path = "application__jurisdiction"
     list_display = ["application", "overall", "efficiency", "guide_accuracy", "convenience", "ease_of_use",
                     "created_at"]
     list_filter = ["overall"]
@@ -180,9 +146,10 @@ class FollowUpForm(forms.ModelForm):
 
 
 @admin.register(RatingFollowUp)
-class RatingFollowUpAdmin(OfficeStaffAdmin):
+class RatingFollowUpAdmin(ScopedAdmin):
     """差评整改 queue: open items first; an open item is closed by recording its resolution."""
 
+    jurisdiction_path = "jurisdiction"
     form = FollowUpForm
     list_display = ["__str__", "case_number", "jurisdiction", "status", "created_at", "resolved_at"]
     list_filter = ["status", "jurisdiction"]
@@ -217,7 +184,7 @@ class RatingFollowUpAdmin(OfficeStaffAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status != RatingFollowUp.Status.OPEN:
             return False  # resolved: kept as it was recorded
-        return super().has_change_permission(request, obj) or self._office_staff(request, obj)
+        return (super().has_change_permission(request, obj) or _office_staff(request)) and self.in_scope(request, obj)
 
     def save_model(self, request, obj, form, change):
         try:

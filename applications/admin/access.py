@@ -1,10 +1,10 @@
-"""Who may press which button on a case page. Roles are groups (hukou.roles); the services decide the rest."""
+"""Who may press which button on a case page. Roles come from applications.access; the services decide the rest."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from hukou.roles import ROLES, ROLES_BY_CODE
+from applications.access import user_roles
 
 CLERK, APPROVER, REGISTRAR, AUDITOR = "clerk", "approver", "registrar", "auditor"
 
@@ -39,25 +39,6 @@ CLAIM_ROLES = {CLERK, APPROVER, REGISTRAR}
 
 # The queue a role opens first.
 DEFAULT_STEP = {CLERK: "accept", APPROVER: "approve", REGISTRAR: "register"}
-
-_ROLE_BY_GROUP = {role.group: role.code for role in ROLES}
-
-
-def user_roles(user) -> frozenset[str]:
-    """The role codes of a user (one query, then cached on the user object for the request)."""
-    cached = getattr(user, "_hukou_roles", None)
-    if cached is not None:
-        return cached
-    if not user.is_authenticated or not user.is_active:
-        roles = frozenset()
-    elif user.is_superuser:
-        roles = frozenset(ROLES_BY_CODE)
-    else:
-        names = user.groups.values_list("name", flat=True)
-        roles = frozenset(_ROLE_BY_GROUP[name] for name in names if name in _ROLE_BY_GROUP)
-    user._hukou_roles = roles
-    return roles
-
 
 def may_fire(user, transition: str) -> bool:
     role = TRANSITION_ROLES.get(transition)

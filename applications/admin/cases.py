@@ -34,6 +34,7 @@ from applications.admin.access import (
 from applications.admin.forms import TRANSITION_FORMS, CaseActionForm, MaterialReviewForm
 from applications.admin.labels import facts_rows
 from applications.admin.paginator import BoundedCountPaginator
+from applications.admin.scoped import ScopedAdmin
 from applications.admin.workdays import working_days_left
 from applications.errors import ApplicationError, ConflictError
 from applications.models import Application, ApplicationState
@@ -43,6 +44,7 @@ from applications.selectors import (
     application_timeline,
     applications_visible_to,
 )
+from applications.services.personal_data import Kind, personal_data_access_record
 from applications.services.transitions import (
     application_accept,
     application_approve,
@@ -148,7 +150,8 @@ class CaseChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ScopedAdmin):
+    jurisdiction_path = "jurisdiction"  # the queues and the case page use applications_visible_to (the same rule)
     list_display = [
         "case_number", "applicant_display", "route_display", "jurisdiction_display", "submitted_at",
         "due_date", "days_left_display", "assigned_display",
@@ -264,6 +267,8 @@ class ApplicationAdmin(admin.ModelAdmin):
             path("<path:object_id>/release/", wrap(self.release_view), name="applications_application_release"),
             path("<path:object_id>/materials/<int:material_id>/review/", wrap(self.material_review_view),
                  name="applications_application_material_review"),
+            path("<path:object_id>/id-numbers/", wrap(self.id_numbers_view),
+                 name="applications_application_id_numbers"),
             *super().get_urls(),
         ]
 
@@ -271,7 +276,18 @@ class ApplicationAdmin(admin.ModelAdmin):
         """The case page. Read-only: nothing is saved from here (actions post to their own URLs)."""
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        return self._case_response(request, self._case(request, object_id))
+        application = self._case(request, object_id)
+        personal_data_access_record(request=request, applicant=application.applicant, kind=Kind.CASE_PAGE,
+                                    obj=application)
+        return self._case_response(request, application)
+
+    def id_numbers_view(self, request, object_id):
+        """The case page with the full ID numbers of the applicant and the followers (查看完整身份证号):
+        asked for with a POST, each time recorded."""
+        application = self._case(request, object_id)
+        personal_data_access_record(request=request, applicant=application.applicant, kind=Kind.ID_NUMBER,
+                                    obj=application, detail="申请人及随迁人员完整身份证号")
+        return self._case_response(request, application, full_id_numbers=True)
 
     def _case(self, request, object_id) -> Application:
         """The case if the user may see it: 403 without the view permission, 404 outside their jurisdictions."""
@@ -372,10 +388,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(self._case_url(application, "materials"))
 
     # --- rendering -------------------------------------------------------------------------------------
-    def _case_response(self, request, application, *, bound: dict | None = None):
+    def _case_response(self, request, application, *, bound: dict | None = None, full_id_numbers: bool = False):
         context = {
             **self.admin_site.each_context(request),
             **self._case_context(request, application, bound or {}),
+            "full_id_numbers": full_id_numbers,
+            "id_numbers_url": reverse("admin:applications_application_id_numbers", args=[application.pk]),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.case_template, context)

@@ -1,4 +1,5 @@
-"""Who may call which endpoint. Which *rows* a caller sees is decided by applications_visible_to;
+"""Who may call which endpoint. Which *rows* a caller sees is decided by applications_visible_to
+(applications.access for staff);
 these classes decide which *roles* may use an endpoint at all.
 
 - applicant: a logged-in, non-staff account with an Applicant profile; files and follows own cases.
@@ -11,10 +12,9 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from hukou.roles import ROLES_BY_CODE
+from applications.access import is_active_staff, user_has_role
 
 CASE_STAFF_ROLES = ("clerk", "approver", "registrar", "auditor")
-CASE_STAFF_GROUPS = tuple(ROLES_BY_CODE[code].group for code in CASE_STAFF_ROLES)
 
 
 def is_applicant(user) -> bool:
@@ -22,15 +22,7 @@ def is_applicant(user) -> bool:
 
 
 def is_case_staff(user) -> bool:
-    if not (user and user.is_authenticated and user.is_staff and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_case_staff", None)
-    if cached is None:
-        cached = user.groups.filter(name__in=CASE_STAFF_GROUPS).exists()
-        user._is_case_staff = cached
-    return cached
+    return is_active_staff(user) and user_has_role(user, *CASE_STAFF_ROLES)
 
 
 class IsAccountHolder(BasePermission):

@@ -3,7 +3,6 @@ applications_visible_to (what one may not see does not exist: 404), call a servi
 
 from __future__ import annotations
 
-import logging
 from pathlib import PurePath
 
 from django.core.paginator import Paginator as DjangoPaginator
@@ -30,7 +29,6 @@ from applications.api.permissions import (
     IsApplicantOrCaseStaff,
     ReadByCaseStaffWriteByApplicant,
     is_applicant,
-    is_case_staff,
 )
 from applications.api.serializers import (
     ApplicantCreateSerializer,
@@ -57,10 +55,9 @@ from applications.selectors import application_timeline, applications_visible_to
 from applications.services.applicants import applicant_create
 from applications.services.drafts import application_create, family_member_add, material_add
 from applications.services.notifications import notification_mark_read
+from applications.services.personal_data import Kind, personal_data_access_record
 from applications.services.transitions import application_resubmit, application_submit, application_withdraw
 from policies.services.calendar import working_days_left
-
-personal_data_log = logging.getLogger("applications.personal_data")
 
 # --- schema helpers ---------------------------------------------------------------------------
 
@@ -234,7 +231,12 @@ class ApplicationDetailView(CaseAPIView):
         responses={200: ApplicationDetailSerializer, 403: NOT_ALLOWED, 404: NOT_FOUND},
     )
     def get(self, request, case_number: str):
-        return _detail_response(request, case_number)
+        response = _detail_response(request, case_number)
+        if request.user.is_staff:
+            application = Application.objects.only("pk", "applicant_id").get(case_number=case_number)
+            personal_data_access_record(request=request, applicant=application.applicant_id, kind=Kind.CASE_PAGE,
+                                        obj=application, detail="API")
+        return response
 
 
 class ApplicationTimelineView(CaseAPIView):
@@ -409,11 +411,10 @@ class MaterialFileView(CaseAPIView):
             handle = material.file.open("rb")
         except FileNotFoundError:
             raise Http404("文件不存在") from None
-        if is_case_staff(request.user):
-            personal_data_log.info(
-                "material file viewed: user=%s material=%s case=%s",
-                request.user.pk, material.pk, material.application.case_number,
-            )
+        personal_data_access_record(
+            request=request, applicant=material.application.applicant_id, kind=Kind.MATERIAL_FILE, obj=material,
+            detail=f"{material.application.case_number} {material.checklist_code}",
+        )
         filename = PurePath(material.original_name.replace("\\", "/")).name or f"material-{material.pk}"
         response = FileResponse(handle, as_attachment=True, filename=filename, content_type=material.content_type)
         response["X-Content-Type-Options"] = "nosniff"

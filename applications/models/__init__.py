@@ -6,6 +6,7 @@ from applications.models.family import FamilyMember
 from applications.models.idempotency import IdempotencyKey
 from applications.models.materials import CorrectionNotice, Material
 from applications.models.notifications import Notification
+from applications.models.personal_data import PersonalDataAccess, PersonalDataAuditHead
 from applications.models.ratings import RatingFollowUp, RatingLevel, ServiceRating
 from applications.models.registration import Registration
 from applications.models.staff import StaffJurisdiction
@@ -22,6 +23,8 @@ __all__ = [
     "Material",
     "Notification",
     "OfficeSlot",
+    "PersonalDataAccess",
+    "PersonalDataAuditHead",
     "RatingFollowUp",
     "RatingLevel",
     "Registration",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from applications.access import may_see_jurisdiction
 from applications.errors import ApplicationError, ConflictError
 from applications.models import (
     Application,
@@ -16,7 +17,6 @@ from applications.models import (
     ServiceRating,
 )
 from applications.models.ratings import POOR_LEVEL, RATING_INDICATORS
-from applications.selectors import staff_jurisdiction_ids
 
 S = ApplicationState
 
@@ -90,7 +90,7 @@ def rating_followup_resolve(*, followup_id: int, actor, resolution: str) -> Rati
         )
         if followup is None:
             raise ApplicationError("followup", "差评整改记录不存在")
-        if not actor.is_superuser and followup.jurisdiction_id not in staff_jurisdiction_ids(actor):
+        if not may_see_jurisdiction(actor, followup.jurisdiction_id):
             raise ApplicationError("followup", "只能处理本辖区的差评整改")
         if followup.status != RatingFollowUp.Status.OPEN:
             raise ConflictError("该差评已办结")

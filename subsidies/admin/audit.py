@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from subsidies.admin.base import ReadOnlyMixin
 from subsidies.models import AuditEntry
+from subsidies.selectors import audit_entries_visible_to
 
 
 @admin.register(AuditEntry)
@@ -14,3 +15,7 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
     fields = ["at", "actor", "action", "target_type", "target_id", "summary", "data"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        """Rows about objects of the user's scope (subsidies.selectors.AUDIT_TARGET_SCOPES)."""
+        return audit_entries_visible_to(request.user).select_related("actor")

@@ -10,7 +10,10 @@ from subsidies.money import yuan
 
 
 class ReadOnlyMixin:
-    """Everyone with the view permission reads; nobody adds, edits or deletes rows through forms."""
+    """Everyone with the view permission reads; nobody adds, edits or deletes rows through forms (nor
+    reverts them from their history)."""
+
+    history_revert = False
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from applications.admin.scoped import ScopedHistoryAdmin
+from hukou.admin_base import GuardedHistoryAdmin
 from subsidies.access import may_record_facts
 from subsidies.admin.base import ReadOnlyMixin, amount, masked_settler, report_errors
 from subsidies.errors import SubsidyError
@@ -21,7 +22,7 @@ from subsidies.models import Commitment, Employer, Entitlement, FactEvent, Payme
 from subsidies.money import yuan
 from subsidies.periods import shanghai_today
 from subsidies.rules import FACT_KINDS
-from subsidies.selectors import applicants_visible_to, entitlements_visible_to, fact_events_visible_to
+from subsidies.selectors import COMMITMENT_PATH, ENTITLEMENT_PATH, FACT_EVENT_PATH, applicants_visible_to
 from subsidies.services.audit import audit_write
 from subsidies.services.employers import commitment_employer_set
 from subsidies.services.facts import fact_event_record, fact_event_revoke
@@ -48,7 +49,10 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Entitlement)
-class EntitlementAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class EntitlementAdmin(ReadOnlyMixin, ScopedHistoryAdmin):
+    jurisdiction_path = ENTITLEMENT_PATH
+    personal_data_path = "applicant"
+    history_revert = False  # entitlements change only through the services (facts, intake)
     list_display = ["id", "settler", "program", "amount_yuan", "period_kind", "starts_on", "stops_on",
                     "paid", "competes"]
     list_filter = ["program", "period_kind", "beneficiary", "competes"]
@@ -63,7 +67,7 @@ class EntitlementAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return (
-            entitlements_visible_to(request.user)
+            super().get_queryset(request)
             .select_related("applicant", "program", "registration", "commitment", "employer")
             .annotate(paid_periods=Count("payments"))
         )
@@ -116,7 +120,10 @@ class FactRecordForm(forms.Form):
 
 
 @admin.register(FactEvent)
-class FactEventAdmin(SimpleHistoryAdmin):
+class FactEventAdmin(ScopedHistoryAdmin):
+    jurisdiction_path = FACT_EVENT_PATH
+    personal_data_path = "applicant"
+    history_revert = False  # a fact is recorded or revoked through the services, never edited
     list_display = ["occurred_on", "settler", "kind", "employer", "source", "recorded_by", "recorded_at", "revoked"]
     list_filter = ["kind", "source", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["=applicant__id_number"]
@@ -129,7 +136,7 @@ class FactEventAdmin(SimpleHistoryAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return fact_events_visible_to(request.user).select_related("applicant", "employer", "recorded_by")
+        return super().get_queryset(request).select_related("applicant", "employer", "recorded_by")
 
     def has_add_permission(self, request):
         return may_record_facts(request.user)
@@ -202,7 +209,11 @@ class EmployerForm(forms.ModelForm):
 
 
 @admin.register(Employer)
-class EmployerAdmin(SimpleHistoryAdmin):
+class EmployerAdmin(GuardedHistoryAdmin):
+    """Employers are legal persons on a public register (name, unified social credit code): not scoped.
+    Those who record facts edit them; a revert from the history needs the same change permission and is
+    saved (and audited) like an edit."""
+
     form = EmployerForm
     list_display = ["name", "uscc", "created_at"]
     search_fields = ["name", "=uscc"]
@@ -231,7 +242,10 @@ class GuidingEmployerForm(forms.Form):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(ReadOnlyMixin, ScopedHistoryAdmin):
+    jurisdiction_path = COMMITMENT_PATH
+    personal_data_path = "applicant"
+    history_revert = False  # the commitment's status changes through the services only
     list_display = ["id", "settler", "starts_on", "ends_on", "status", "broken_on", "employer", "rewards"]
     list_filter = ["status"]
     search_fields = ["=applicant__id_number", "=employer__uscc"]
@@ -241,8 +255,7 @@ class CommitmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     change_form_template = "admin/subsidies/commitment/change_form.html"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("entitlements__payments")
-        return queryset.filter(applicant__in=applicants_visible_to(request.user))
+        return super().get_queryset(request).prefetch_related("entitlements__payments")
 
     @admin.display(description=_("settler"))
     def settler(self, obj):

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.admin.scoped import ScopedAdmin
 from subsidies.access import may_act_on_payments
 from subsidies.admin.base import ReadOnlyMixin, amount, masked_settler, progress_bar, report_errors
 from subsidies.models import Payment, PaymentProgram, PaymentRun
 from subsidies.periods import KEY_EXAMPLES
+from subsidies.selectors import PAYMENT_PATH, PROGRAM_PATH, RUN_PATH
 from subsidies.services.audit import audit_write_many
 from subsidies.services.recovery import payment_recovery_resolve
 from subsidies.services.runs import payment_run_start
@@ -29,7 +31,9 @@ class ResolveForm(ActionForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyMixin, ScopedAdmin):
+    jurisdiction_path = PAYMENT_PATH
+    personal_data_path = "applicant"
     list_display = ["id", "settler", "family", "period", "amount_yuan", "run", "created_at", "recovery_status",
                     "recovery_reason"]
     list_filter = ["recovery_status", "family", "period"]
@@ -70,7 +74,8 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentRun)
-class PaymentRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentRunAdmin(ReadOnlyMixin, ScopedAdmin):
+    jurisdiction_path = RUN_PATH
     list_display = ["id", "program", "period", "reference_date", "status", "progress", "processed", "total",
                     "inserted", "chunks", "attempts", "trigger", "started_by", "created_at", "finished_at"]
     list_filter = ["status", "program", "trigger"]
@@ -109,8 +114,10 @@ class StartRunForm(ActionForm):
 
 
 @admin.register(PaymentProgram)
-class PaymentProgramAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentProgramAdmin(ReadOnlyMixin, ScopedAdmin):
     """Finance starts a payment run here: tick the program, give the period, choose the action."""
+
+    jurisdiction_path = PROGRAM_PATH
 
     list_display = ["code", "name", "amount_yuan", "period", "max_periods", "family", "beneficiary", "active",
                     "last_run"]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from applications.services.personal_data import Kind, personal_data_access_record
 from subsidies.api.permissions import ReadOrRecordFacts, ReadsSubsidies
 from subsidies.api.serializers import (
     EntitlementSerializer,
@@ -24,8 +25,13 @@ from subsidies.api.serializers import (
     RevokeSerializer,
 )
 from subsidies.errors import RunBusyError, SubsidyError
-from subsidies.models import FactEvent, PaymentRun
-from subsidies.selectors import applicants_visible_to, entitlements_visible_to, fact_events_visible_to
+from subsidies.models import FactEvent
+from subsidies.selectors import (
+    applicants_visible_to,
+    entitlements_visible_to,
+    fact_events_visible_to,
+    payment_runs_visible_to,
+)
 from subsidies.services.facts import fact_event_record, fact_event_revoke
 
 ID_NUMBER = OpenApiParameter("id_number", str, description="落户人员的身份证号（精确匹配）")
@@ -52,6 +58,17 @@ def _id_number(request) -> str:
     return (request.query_params.get("id_number") or "").strip().upper()
 
 
+def _record_id_search(request, response, what: str) -> None:
+    """A search by a full ID number that found the person's rows is a view of their data: recorded."""
+    number = _id_number(request)
+    rows = response.data.get("results") if response.status_code == 200 else None
+    if not number or not rows:
+        return
+    applicant = applicants_visible_to(request.user).filter(id_number=number).values_list("pk", flat=True).first()
+    personal_data_access_record(request=request, applicant=applicant, kind=Kind.ID_SEARCH,
+                                detail=f"API {what}: {len(rows)}")
+
+
 class FactEventListView(SubsidyErrorsMixin, ListAPIView):
     """GET: the facts recorded for settlers one may see (filter ``id_number``); POST: record one."""
 
@@ -67,7 +84,9 @@ class FactEventListView(SubsidyErrorsMixin, ListAPIView):
 
     @extend_schema(parameters=[ID_NUMBER])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        _record_id_search(request, response, "facts")
+        return response
 
     @extend_schema(request=FactEventCreateSerializer, responses={201: FactEventSerializer})
     def post(self, request):
@@ -119,7 +138,9 @@ class EntitlementListView(SubsidyErrorsMixin, ListAPIView):
 
     @extend_schema(parameters=[ID_NUMBER])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        _record_id_search(request, response, "entitlements")
+        return response
 
 
 class PaymentRunDetailView(SubsidyErrorsMixin, RetrieveAPIView):
@@ -127,5 +148,7 @@ class PaymentRunDetailView(SubsidyErrorsMixin, RetrieveAPIView):
 
     permission_classes = [ReadsSubsidies]
     serializer_class = PaymentRunSerializer
-    queryset = PaymentRun.objects.select_related("program")
     lookup_url_kwarg = "run_id"
+
+    def get_queryset(self):
+        return payment_runs_visible_to(self.request.user).select_related("program")
