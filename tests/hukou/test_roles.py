@@ -53,3 +53,22 @@ def test_demo_staff_work_for_the_whole_province():
     codes = set(clerk_places.values_list("jurisdiction__code", flat=True))
     assert codes == {"zj"}
     assert not StaffJurisdiction.objects.filter(user__username="demo_applicant").exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_staff_account_sees_every_jurisdiction_under_the_one_rule():
+    from django.contrib.auth import get_user_model
+
+    from applications.access import user_roles, user_scope
+    from hukou.roles import ROLES
+    from policies.models import Jurisdiction
+
+    demo_accounts_create()
+    everywhere = set(Jurisdiction.objects.values_list("pk", flat=True))
+    for role in ROLES:
+        user = get_user_model().objects.get(username=f"demo_{role.code}")
+        if role.staff:
+            assert user_roles(user) == {role.code}
+            assert user_scope(user).jurisdiction_ids == everywhere, role.code
+        else:
+            assert user_scope(user).empty
