@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
 
-from applications.access import scope_queryset, user_scope
+from applications.access import scope_queryset, user_has_role, user_scope
 from applications.models import Application, PersonalDataAccess
 from applications.models.applications import QUEUE_INDEX_STATES as QUEUE_STATES
 from policies.models import AddressOption
 
+# The staff roles that work on or audit single cases; finance, policy admins and leaders have no
+# business with them (and so see none, whatever their jurisdictions).
+CASE_READER_ROLES = ("clerk", "approver", "registrar", "auditor")
+
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """An applicant sees their own cases; staff the cases of their scope (applications.access); nobody
-    else any."""
+    """An applicant sees their own cases; case staff the cases of their scope (applications.access);
+    nobody else any."""
     queryset = Application.objects.all()
     if not user.is_authenticated:
         return queryset.none()
     if user.is_staff:
+        if not user_has_role(user, *CASE_READER_ROLES):
+            return queryset.none()
         return scope_queryset(queryset, user=user, path="jurisdiction")
     return queryset.filter(applicant__user=user)
 

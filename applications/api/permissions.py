@@ -13,8 +13,7 @@ from __future__ import annotations
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from applications.access import is_active_staff, user_has_role
-
-CASE_STAFF_ROLES = ("clerk", "approver", "registrar", "auditor")
+from applications.selectors import CASE_READER_ROLES as CASE_STAFF_ROLES
 
 
 def is_applicant(user) -> bool:
