@@ -28,6 +28,22 @@ from simple_history.admin import SimpleHistoryAdmin
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+class ReadOnlyMixin:
+    """Rows that change only through services (or never): everyone with the view permission reads; nobody,
+    superusers included, adds, edits, deletes or reverts them through the admin's forms."""
+
+    history_revert = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
     history_revert = True
     history_of_deleted_rows = False

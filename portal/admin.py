@@ -13,6 +13,7 @@ from applications.admin.scoped import ScopedAdmin, ScopedHistoryAdmin
 from applications.errors import ApplicationError, ConflictError
 from applications.models import Appointment, OfficeSlot, RatingFollowUp, ServiceRating
 from applications.services.ratings import rating_followup_resolve
+from hukou.admin_base import ReadOnlyMixin
 from policies.models import Jurisdiction
 
 # The office roles that run the window: they manage slots and answer poor ratings of their places.
@@ -91,7 +92,7 @@ class OfficeSlotAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdmin):
+class AppointmentAdmin(ReadOnlyMixin, ScopedAdmin):
     jurisdiction_path = "application__jurisdiction"
     list_display = ["application", "method", "slot", "recipient", "updated_at"]
     list_filter = ["method"]
@@ -100,18 +101,9 @@ class AppointmentAdmin(ScopedAdmin):
     readonly_fields = ["application", "method", "slot", "recipient", "phone", "postal_address", "updated_by",
                        "created_at", "updated_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ServiceRating)
-class ServiceRatingAdmin(ScopedAdmin):
+class ServiceRatingAdmin(ReadOnlyMixin, ScopedAdmin):
     jurisdiction_path = "application__jurisdiction"
     list_display = ["application", "overall", "efficiency", "guide_accuracy", "convenience", "ease_of_use",
                     "created_at"]
@@ -121,15 +113,6 @@ class ServiceRatingAdmin(ScopedAdmin):
     readonly_fields = ["application", "overall", "efficiency", "guide_accuracy", "convenience", "ease_of_use",
                        "comment", "created_at"]
     exclude = ["rated_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FollowUpForm(forms.ModelForm):

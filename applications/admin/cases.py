@@ -56,6 +56,7 @@ from applications.services.transitions import (
     application_start_review,
     material_review,
 )
+from hukou.admin_base import ReadOnlyMixin
 
 S = ApplicationState
 
@@ -150,7 +151,7 @@ class CaseChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdmin):
+class ApplicationAdmin(ReadOnlyMixin, ScopedAdmin):
     jurisdiction_path = "jurisdiction"  # the queues and the case page use applications_visible_to (the same rule)
     list_display = [
         "case_number", "applicant_display", "route_display", "jurisdiction_display", "submitted_at",
@@ -171,15 +172,7 @@ class ApplicationAdmin(ScopedAdmin):
     change_list_template = "admin/applications/application/change_list.html"
     case_template = "admin/applications/application/case.html"
 
-    # --- nobody edits a case through the admin's forms: only through the services ---------------
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # nobody edits a case through the admin's forms (ReadOnlyMixin): only through the services
 
     # --- the queues -------------------------------------------------------------------------------
     def get_queryset(self, request):

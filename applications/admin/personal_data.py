@@ -21,6 +21,7 @@ from applications.access import user_has_role
 from applications.models import Applicant, PersonalDataAccess
 from applications.selectors import personal_data_accesses_visible_to
 from applications.services.personal_data import Kind, personal_data_access_record
+from hukou.admin_base import ReadOnlyMixin
 
 AUDITOR = "auditor"
 
@@ -72,7 +73,7 @@ class AccessSearchForm(forms.Form):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "at", "username", "kind", "person", "object_type", "object_id", "detail",
                     "client_address"]
     list_filter = ["kind"]
@@ -94,15 +95,6 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return user.is_active and user.is_staff and (
             user.is_superuser or (user_has_role(user, AUDITOR) and super().has_view_permission(request, obj))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return personal_data_accesses_visible_to(request.user).select_related("applicant")

@@ -6,6 +6,9 @@ Call it from any view that shows a member of staff personal data::
 
     personal_data_access_record(request=request, applicant=case.applicant, kind=Kind.CASE_PAGE, obj=case)
 
+or decorate the view with ``personal_data_view(kind, applicant=…)``; an admin opts in with
+``personal_data_path`` on ``applications.admin.scoped.ScopedAdmin``.
+
 The row is chained to the one before it (SHA-256 over its content and the previous hash) while the
 chain head is locked FOR UPDATE, so concurrent writers queue up rather than fork the chain. Applicants
 looking at their own data are not recorded (only staff views are); a call for a non-staff user does
@@ -17,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import wraps
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -102,6 +107,29 @@ def personal_data_access_record(*, request, applicant: Applicant | int | None, k
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "", detail=detail, address=client_address(request),
     )
+
+
+def personal_data_view(kind: str, *, applicant: Callable | None = None, detail: str = ""):
+    """Decorate a view (function or ``View.as_view()``) that shows staff personal data: every 2xx answer
+    to a member of staff leaves a record. ``applicant(request, *args, **kwargs)`` names the person (an
+    Applicant or its id); leave it out for a view of many people, such as an export::
+
+        @personal_data_view(Kind.EXPORT, detail="公示名单")
+        def publication_export(request, batch_id): ...
+    """
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                person = applicant(request, *args, **kwargs) if applicant is not None else None
+                personal_data_access_record(request=request, applicant=person, kind=kind,
+                                            detail=detail or request.path)
+            return response
+
+        return wrapper
+
+    return decorate
 
 
 # --- verification -------------------------------------------------------------------------------------

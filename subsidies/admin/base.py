@@ -5,24 +5,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from hukou.admin_base import ReadOnlyMixin
 from subsidies.errors import RunBusyError, SubsidyError
 from subsidies.money import yuan
 
-
-class ReadOnlyMixin:
-    """Everyone with the view permission reads; nobody adds, edits or deletes rows through forms (nor
-    reverts them from their history)."""
-
-    history_revert = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 def report_errors(model_admin: admin.ModelAdmin, request, call) -> object | None:
     """Run a service call; its errors become an error message on the page (nothing changed)."""
@@ -45,3 +31,6 @@ def progress_bar(percent: int):
         '<progress max="100" value="{}" title="{}%"></progress> {}%', percent, percent, percent
     )
 
+
+
+__all__ = ["ReadOnlyMixin", "amount", "masked_settler", "progress_bar", "report_errors"]

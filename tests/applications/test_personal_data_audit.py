@@ -272,3 +272,29 @@ def test_the_purge_is_scheduled_daily():
 
     task = PeriodicTask.objects.get(task="applications.personal_data_audit_purge")
     assert task.enabled and (task.crontab.hour, task.crontab.day_of_month) == ("3", "*")
+
+
+def test_the_view_decorator_records_successful_answers_to_staff_only():
+    from django.http import HttpResponse
+
+    from applications.services.personal_data import personal_data_view
+
+    person = ApplicantFactory()
+
+    @personal_data_view(Kind.EXPORT, detail="公示名单")
+    def export(request, status=200):
+        return HttpResponse("rows", status=status)
+
+    @personal_data_view(Kind.RECORD_PAGE, applicant=lambda request, pk: pk)
+    def page(request, pk):
+        return HttpResponse("person")
+
+    staff_user = UserFactory(is_staff=True)
+    export(staff_request(staff_user))
+    export(staff_request(staff_user), status=403)
+    page(staff_request(staff_user), pk=person.pk)
+    applicant_request = staff_request(person.user)
+    export(applicant_request)
+
+    assert list(PersonalDataAccess.objects.order_by("id").values_list("kind", "applicant_id", "detail")) == [
+        (Kind.EXPORT, None, "公示名单"), (Kind.RECORD_PAGE, person.pk, "/admin/")]
