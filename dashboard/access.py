@@ -1,11 +1,10 @@
 """Who may see the dashboard, and of which jurisdictions. One call answers "which jurisdictions may this
-user see here": the leader and analyst roles are bound to the jurisdictions they work for (and
-everything below them); a superuser sees every one. Nobody else sees the dashboard at all."""
+user see here": the leader and analyst roles, within their scope (applications.access: the jurisdictions
+they work for and everything below them); a superuser sees every one. Nobody else sees the dashboard."""
 
 from __future__ import annotations
 
-from applications.admin.access import user_roles
-from applications.selectors import staff_jurisdiction_ids
+from applications.access import is_active_staff, user_roles, user_scope
 from policies.models import Jurisdiction
 
 LEADER, ANALYST = "leader", "analyst"
@@ -14,16 +13,12 @@ DASHBOARD_ROLES = frozenset({LEADER, ANALYST})
 REFRESH_ROLES = frozenset({ANALYST})
 
 
-def _active_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
 def may_view_dashboard(user) -> bool:
-    return _active_staff(user) and (user.is_superuser or bool(DASHBOARD_ROLES & user_roles(user)))
+    return is_active_staff(user) and (user.is_superuser or bool(DASHBOARD_ROLES & user_roles(user)))
 
 
 def may_refresh_dashboard(user) -> bool:
-    return _active_staff(user) and (user.is_superuser or bool(REFRESH_ROLES & user_roles(user)))
+    return is_active_staff(user) and (user.is_superuser or bool(REFRESH_ROLES & user_roles(user)))
 
 
 def dashboard_jurisdiction_ids(user) -> frozenset[int]:
@@ -33,9 +28,9 @@ def dashboard_jurisdiction_ids(user) -> frozenset[int]:
         return cached
     if not may_view_dashboard(user):
         ids = frozenset()
-    elif user.is_superuser:
+    elif user_scope(user).everything:
         ids = frozenset(Jurisdiction.objects.values_list("id", flat=True))
     else:
-        ids = frozenset(staff_jurisdiction_ids(user))
+        ids = user_scope(user).jurisdiction_ids
     user._dashboard_jurisdictions = ids
     return ids

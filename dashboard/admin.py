@@ -1,13 +1,13 @@
 """The yearly outside figures of the targets (年度统计数), entered by analysts for the jurisdictions they work
-for (policy admins for every one); every edit kept in history."""
+for (policy admins for every one); every edit kept in history, whose pages obey the same scope."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from applications.admin.scoped import ScopedAdmin, ScopedHistoryAdmin
 from dashboard.access import dashboard_jurisdiction_ids
 from policies.models import Indicator, IndicatorFigure
 
@@ -19,7 +19,8 @@ def _unbound(request) -> bool:
 
 
 @admin.register(IndicatorFigure)
-class IndicatorFigureAdmin(SimpleHistoryAdmin):
+class IndicatorFigureAdmin(ScopedHistoryAdmin):
+    jurisdiction_path = "indicator__jurisdiction"
     list_display = ["indicator", "year", "value", "as_of", "source"]
     list_filter = ["year", "indicator__jurisdiction"]
     list_select_related = ["indicator"]
@@ -27,10 +28,17 @@ class IndicatorFigureAdmin(SimpleHistoryAdmin):
     fields = ["indicator", "year", "value", "as_of", "source", "note"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        if _unbound(request):  # policy tables are global for those who edit them
+            return super(ScopedAdmin, self).get_queryset(request)
+        return super().get_queryset(request)
+
+    def in_scope(self, request, obj) -> bool:
+        return _unbound(request) or super().in_scope(request, obj)
+
+    def save_model(self, request, obj, form, change):
         if _unbound(request):
-            return queryset
-        return queryset.filter(indicator__jurisdiction_id__in=dashboard_jurisdiction_ids(request.user))
+            return super(ScopedAdmin, self).save_model(request, obj, form, change)
+        return super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":

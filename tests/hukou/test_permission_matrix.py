@@ -50,7 +50,8 @@ from subsidies.models import AuditEntry, Commitment, Employer, Entitlement, Fact
 from tests.applications.factories import GRADUATE_FACTS, ApplicantFactory, UserFactory, pdf
 from tests.subsidies.factories import LOCAL_STUDENT, credit_code, pay, record, settle
 
-STAFF_ROLES = ("clerk", "approver", "registrar", "finance", "finance_approver", "policy_admin", "auditor", "leader")
+STAFF_ROLES = ("clerk", "approver", "registrar", "finance", "finance_approver", "policy_admin", "auditor", "leader",
+               "analyst")
 PLACES = {"kq": "sx.kq", "hz": "hz"}
 NON_STAFF = ("anonymous", "applicant_own", "applicant_other")
 ROLES = (*NON_STAFF, *(f"{role}@{place}" for role in STAFF_ROLES for place in PLACES))
@@ -157,8 +158,16 @@ def _build_world() -> World:
 
     for model in (policy_models.Jurisdiction, policy_models.PolicyDocument, policy_models.SettlementRoute,
                   policy_models.PointsScheme, policy_models.PointsIndicator, policy_models.Honour,
-                  policy_models.SubsidyProgram, policy_models.HousingProgram, policy_models.WorkingCalendarDay):
+                  policy_models.SubsidyProgram, policy_models.HousingProgram, policy_models.WorkingCalendarDay,
+                  policy_models.Indicator, policy_models.Target, policy_models.StatutoryTimeLimit,
+                  policy_models.ProgramBudget):
         world.objects[model._meta.label_lower] = model.objects.order_by("pk").first()
+    if world.objects["policies.programbudget"] is None:
+        world.objects["policies.programbudget"] = policy_models.ProgramBudget.objects.create(
+            program=run.program, year=2026, amount_fen=10_000_000, basis="柯桥区 2026 年预算")
+    world.objects["policies.indicatorfigure"] = policy_models.IndicatorFigure.objects.create(
+        indicator=policy_models.Indicator.objects.get(code="kq.hukou_population"), year=2025, value=1000,
+        as_of=date(2025, 12, 31), source="统计年鉴")
     assert all(world.objects.values()), [k for k, v in world.objects.items() if not v]
     return world
 
@@ -290,6 +299,13 @@ URLS = [
     Url("documents:download", "get", lambda w: reverse("documents:download", args=[w.case.case_number, "receipt"]),
         with_roles(with_roles(expect(404, anonymous=302, applicant_own=200), staff(CASE_STAFF, ("kq",)), 200),
                    set(), 404)),
+    # the leaders' dashboard: leaders and analysts, figures of their scope (aggregates, small counts suppressed)
+    Url("dashboard:index", "get", lambda w: reverse("dashboard:index"),
+        with_roles(expect(403, anonymous=302), staff(("leader", "analyst")), 200)),
+    Url("dashboard:export", "get", lambda w: reverse("dashboard:export", args=["all"]),
+        with_roles(expect(403, anonymous=302), staff(("leader", "analyst")), 200)),
+    Url("dashboard:refresh", "post", lambda w: reverse("dashboard:refresh"),
+        with_roles(expect(403, anonymous=302), staff(("analyst",)), 302), json=False),
     # the portal (applicants only; staff are shown the way to the admin)
     Url("portal:home", "get", lambda w: reverse("portal:home"), PUBLIC),
     Url("portal:signup", "get", lambda w: reverse("portal:signup"), expect(302, anonymous=200)),
@@ -340,15 +356,20 @@ class AdminRule:
     delete: tuple = ()
     revert: tuple = ()
     scoped: bool = True
+    unbound: tuple = ()  # roles that see the rows of every jurisdiction although the admin is scoped
     changelist_query: str = ""
+
+    def sees_row(self, role: str) -> bool:
+        """Is the Keqiao test row in this role's scope?"""
+        name, place = role.split("@")
+        return not self.scoped or place == "kq" or name in self.unbound
 
     def may(self, action: str, role: str, *, row: bool = True) -> bool:
         if role in NON_STAFF:
             return False
-        name, place = role.split("@")
-        if self.scoped and row and place != "kq":
+        if row and not self.sees_row(role):
             return False
-        return name in getattr(self, action)
+        return role.split("@")[0] in getattr(self, action)
 
 
 POLICY = AdminRule(view=EVERY_STAFF_ROLE, add=("policy_admin",), change=("policy_admin",),
@@ -361,7 +382,12 @@ BEAT = AdminRule(view=("policy_admin",), change=("policy_admin",), revert=(), sc
 ADMINS: dict[str, AdminRule] = {
     **{f"policies.{name}": POLICY for name in (
         "jurisdiction", "policydocument", "settlementroute", "pointsscheme", "pointsindicator", "honour",
-        "subsidyprogram", "housingprogram", "workingcalendarday")},
+        "subsidyprogram", "housingprogram", "workingcalendarday", "indicator", "target", "statutorytimelimit",
+        "programbudget")},
+    # 年度统计数: analysts enter the figures of their jurisdictions; policy admins edit every jurisdiction's
+    "policies.indicatorfigure": AdminRule(view=EVERY_STAFF_ROLE, add=("analyst", "policy_admin"),
+                                          change=("analyst", "policy_admin"), delete=("policy_admin",),
+                                          revert=("analyst", "policy_admin"), unbound=("policy_admin",)),
     "applications.application": AdminRule(view=CASE_STAFF, changelist_query="?step=all"),
     "applications.officeslot": AdminRule(view=CASE_STAFF, add=OFFICE, change=OFFICE, delete=OFFICE, revert=OFFICE),
     "applications.appointment": READ_ONLY_CASE_ROWS,
@@ -399,7 +425,7 @@ def admin_outcome(rule: AdminRule, view: str, role: str, *, history_model: bool)
     if role in NON_STAFF:
         return LOGIN
     reads = rule.may("view", role, row=False) or rule.may("change", role, row=False)
-    in_scope = not rule.scoped or role.endswith("@kq")
+    in_scope = rule.sees_row(role)
     if view == "changelist":
         return 200 if reads else 403
     if view == "add":
@@ -607,7 +633,7 @@ def _admin_request(client, label: str, view: str, role: str, world: World) -> st
         return f"{view}: expected {expected}, got {status} {where}"
     if view == "changelist" and status == 200:
         shown = {row.pk for row in response.context_data["cl"].result_list}
-        if (obj.pk in shown) != (not rule.scoped or role.endswith("@kq")):
+        if (obj.pk in shown) != rule.sees_row(role):
             return f"changelist: row {obj.pk} {'shown' if obj.pk in shown else 'not shown'}"
     if view == "revert" and (obj.history.count() != versions or _counts() != before):
         return "revert: a version page POST saved something"
@@ -674,7 +700,7 @@ def test_autocomplete_lists_only_rows_of_ones_scope(db, client, world):
             elif rule.may("view", role, row=False) or rule.may("change", role, row=False):
                 assert response.status_code == 200, (label, role)
                 ids = {row["id"] for row in response.json()["results"]}
-                assert (str(obj.pk) in ids) == (not rule.scoped or role.endswith("@kq")), (label, role)
+                assert (str(obj.pk) in ids) == rule.sees_row(role), (label, role)
             else:
                 assert response.status_code == 403, (label, role, response.status_code)
             client.logout()
