@@ -112,3 +112,19 @@ def test_entitlements_show_what_has_been_paid_and_a_run_shows_its_progress(clien
     assert (stipend["paid_periods"], stipend["paid_fen"], stipend["amount_fen"]) == (1, 50_000, 50_000)
     progress = client.get(f"/api/v1/subsidies/runs/{run.pk}/").json()
     assert (progress["status"], progress["percent"], progress["inserted"]) == ("completed", 100, 1)
+
+
+@pytest.mark.parametrize("role", ["auditor", "finance", "leader", "finance_approver", "clerk"])
+def test_every_role_of_keqiao_is_blind_to_a_hangzhou_settler(client, staff, role):
+    """Issue 8, hole 3: an auditor (or finance officer, or leader) of sx.kq read Hangzhou facts by ID number."""
+    from subsidies.models import FactEvent
+    from tests.subsidies.factories import registered_case
+
+    hangzhou = registered_case(route="hz.college_graduate", jurisdiction="hz.city").application.applicant
+    FactEvent.objects.create(applicant=hangzhou, kind="employed", occurred_on=date(2026, 4, 1), source="admin")
+    client.force_login(staff(role, jurisdiction="sx.kq"))
+
+    assert client.get(FACTS, {"id_number": hangzhou.id_number}).json()["count"] == 0
+    assert client.get("/api/v1/subsidies/entitlements/", {"id_number": hangzhou.id_number}).json()["count"] == 0
+    client.force_login(staff(role, jurisdiction="hz"))
+    assert client.get(FACTS, {"id_number": hangzhou.id_number}).json()["count"] == 1
