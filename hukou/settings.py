@@ -196,6 +196,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies are depth-limited (hukou.jsonlimits): nesting bombs get 400, not a RecursionError
+    "DEFAULT_PARSER_CLASSES": [
+        "hukou.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"eligibility": os.environ.get("ELIGIBILITY_RATE", "120/min")},
 }

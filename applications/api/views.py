@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -57,6 +57,7 @@ from applications.services.drafts import application_create, family_member_add, 
 from applications.services.notifications import notification_mark_read
 from applications.services.personal_data import Kind, personal_data_access_record
 from applications.services.transitions import application_resubmit, application_submit, application_withdraw
+from hukou.api.parsers import BoundedJSONParser
 from policies.services.calendar import working_days_left
 
 # --- schema helpers ---------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def _detail_response(request, case_number: str, status_code: int = status.HTTP_2
 
 
 class CaseAPIView(ServiceErrorsMixin, APIView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
 
 # --- applicant profile ------------------------------------------------------------------------

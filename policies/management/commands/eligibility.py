@@ -5,13 +5,9 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from hukou.jsonlimits import JsonInputError, json_loads_bounded
 from policies.eligibility.engine import eligibility_evaluate
 from policies.eligibility.errors import EligibilityInputError
-
-
-def _refuse_constant(name: str):
-    """JSON has no NaN or Infinity (the API refuses them too)."""
-    raise ValueError(f"{name} 不是 JSON 值")
 
 
 class Command(BaseCommand):
@@ -31,12 +27,10 @@ class Command(BaseCommand):
             raw = sys.stdin.read()
         except UnicodeDecodeError as error:
             self._fail("facts", f"不是有效的 UTF-8 文本（{error.reason}）")
-        try:
-            facts = json.loads(raw, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as error:
-            self._fail("facts", f"不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}）")
-        except (ValueError, RecursionError) as error:
-            self._fail("facts", f"不是有效的 JSON（{error}）")
+        try:  # depth-limited, no NaN/Infinity: the API refuses the same inputs
+            facts = json_loads_bounded(raw)
+        except JsonInputError as error:
+            self._fail("facts", error.message)
         try:
             result = eligibility_evaluate(facts=facts, jurisdiction=jurisdiction, on=date)
         except EligibilityInputError as error:
