@@ -40,6 +40,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies (addresses or networks, e.g. "172.18.0.0/16") whose X-Forwarded-For is believed;
+# none by default. hukou.clientip.client_ip is the one place that reads it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -156,6 +159,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "portal.views.accounts.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "hukou.clientip.client_ip"
 
 # --- i18n: the users read Chinese -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -2,9 +2,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from hukou.api.throttling import ClientScopedRateThrottle
 from policies.api.serializers import EligibilityRequestSerializer, EligibilityResultSerializer
 from policies.eligibility.engine import eligibility_evaluate
 from policies.eligibility.errors import EligibilityInputError
@@ -17,7 +17,7 @@ class EligibilityView(APIView):
     """
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "eligibility"
 
     @extend_schema(
