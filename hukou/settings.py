@@ -131,6 +131,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A payment run with no progress for this long is stalled (its worker died); beat resumes it within a minute.
+PAYMENT_RUN_STALLED_AFTER_SECONDS = int(os.environ.get("PAYMENT_RUN_STALLED_AFTER_SECONDS", "180"))
 
 # --- auth -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

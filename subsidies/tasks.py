@@ -28,10 +28,24 @@ def payment_run_task(run_id: int) -> dict:
     return {"run": run.pk, "status": run.status, "inserted": run.inserted}
 
 
-def _enqueue(run_ids: list[int]) -> list[int]:
+def _enqueue(run_ids: list[int], *, queue: str | None = None) -> list[int]:
+    options = {"queue": queue} if queue else {}
     for run_id in run_ids:
-        transaction.on_commit(lambda run_id=run_id: payment_run_task.delay(run_id))
+        transaction.on_commit(lambda run_id=run_id: payment_run_task.apply_async(args=[run_id], **options))
     return run_ids
+
+
+@shared_task(name="subsidies.resume_stalled_runs", bind=True)
+def resume_stalled_runs_task(self) -> list[int]:
+    """Beat, every minute: resume each open run whose heartbeat is older than
+    PAYMENT_RUN_STALLED_AFTER_SECONDS (its worker was killed). The runs go to the queue this job came
+    from, so the workers that serve the scheduler's jobs pick them up; the run's advisory lock keeps a
+    resumed run from being executed twice."""
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    stalled = payment_runs_stalled()
+    if stalled:
+        logger.warning("resuming stalled payment runs %s", stalled)
+    return _enqueue(stalled, queue=queue)
 
 
 @shared_task(name="subsidies.monthly_payment_runs")

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,7 @@ from subsidies.periods import KEY_EXAMPLES
 from subsidies.selectors import PAYMENT_PATH, PROGRAM_PATH, RUN_PATH
 from subsidies.services.audit import audit_write_many
 from subsidies.services.recovery import payment_recovery_resolve
-from subsidies.services.runs import payment_run_start
+from subsidies.services.runs import payment_run_is_stalled, payment_run_start
 
 
 def _enqueue(run_id: int) -> None:
@@ -76,13 +78,13 @@ class PaymentAdmin(ReadOnlyMixin, ScopedAdmin):
 @admin.register(PaymentRun)
 class PaymentRunAdmin(ReadOnlyMixin, ScopedAdmin):
     jurisdiction_path = RUN_PATH
-    list_display = ["id", "program", "period", "reference_date", "status", "progress", "processed", "total",
+    list_display = ["id", "program", "period", "reference_date", "state", "progress", "processed", "total",
                     "inserted", "chunks", "attempts", "trigger", "started_by", "created_at", "finished_at"]
     list_filter = ["status", "program", "trigger"]
     search_fields = ["=period"]
     list_select_related = ["program", "started_by"]
     actions = ["resume"]
-    fields = ["program", "period", "reference_date", "status", "progress", "chunk_size", "cursor", "total",
+    fields = ["program", "period", "reference_date", "state", "progress", "chunk_size", "cursor", "total",
               "processed", "inserted", "chunks", "attempts", "trigger", "started_by", "created_at", "started_at",
               "heartbeat_at", "finished_at", "error"]
     readonly_fields = fields
@@ -93,6 +95,16 @@ class PaymentRunAdmin(ReadOnlyMixin, ScopedAdmin):
     @admin.display(description=_("progress"))
     def progress(self, obj):
         return progress_bar(obj.percent)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        """The status, or "stalled" while an open run's worker is gone and beat has not resumed it yet."""
+        if payment_run_is_stalled(obj):
+            since = timezone.localtime(obj.heartbeat_at or obj.created_at)
+            return format_html('<strong class="errornote">⚠ {}</strong>', gettext(
+                "Stalled: no progress since %(time)s; resumed automatically within a minute"
+            ) % {"time": since.strftime("%Y-%m-%d %H:%M")})
+        return obj.get_status_display()
 
     @admin.action(description=_("Resume the selected unfinished runs"), permissions=["run"])
     def resume(self, request, queryset):

@@ -235,9 +235,23 @@ def payment_runs_start_due(*, kind: str, now: datetime | None = None, trigger: s
     return runs
 
 
-def payment_runs_stalled(*, now: datetime | None = None, quiet_for: timedelta = timedelta(minutes=10)) -> list[int]:
-    """Open runs that have shown no progress for a while: their worker died (the daily job resumes them)."""
-    before = (now or timezone.now()) - quiet_for
+def stalled_after() -> timedelta:
+    """How long an open run may show no progress before it counts as stalled (its worker died): a
+    chunk commits every few seconds, so minutes of silence mean nobody is working on it."""
+    return timedelta(seconds=int(getattr(settings, "PAYMENT_RUN_STALLED_AFTER_SECONDS", 180)))
+
+
+def payment_run_is_stalled(run: PaymentRun, *, now: datetime | None = None) -> bool:
+    if run.status not in PaymentRun.OPEN_STATUSES:
+        return False
+    last = run.heartbeat_at or run.created_at
+    return last is not None and last < (now or timezone.now()) - stalled_after()
+
+
+def payment_runs_stalled(*, now: datetime | None = None, quiet_for: timedelta | None = None) -> list[int]:
+    """Open runs that have shown no progress for ``quiet_for`` (default: stalled_after()): their worker
+    died. The beat job ``subsidies.resume_stalled_runs`` resumes them every minute."""
+    before = (now or timezone.now()) - (quiet_for or stalled_after())
     return list(
         PaymentRun.objects.filter(status__in=PaymentRun.OPEN_STATUSES)
         .filter(Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, created_at__lt=before))

@@ -227,3 +227,23 @@ def test_every_page_of_a_case_renders_for_finance(client, finance):
         response = client.get(page)
         assert response.status_code == 200, page
     assert "记录引导落户的用人单位" in client.get(pages[1], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_a_run_whose_worker_went_silent_shows_as_stalled_until_resumed(client, finance, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from subsidies.services.runs import payment_run_start
+
+    settings.PAYMENT_RUN_STALLED_AFTER_SECONDS = 180
+    run = payment_run_start(program_code="kq.stipend", period="2026-03", now=timezone.now().replace(year=2027))
+    PaymentRun.objects.filter(pk=run.pk).update(status="running",
+                                                heartbeat_at=timezone.now() - timedelta(minutes=4))
+    client.force_login(finance)
+    page = client.get(reverse("admin:subsidies_paymentrun_changelist")).content.decode()
+    assert "已停滞" in page and "一分钟内自动续跑" in page
+
+    PaymentRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    page = client.get(reverse("admin:subsidies_paymentrun_changelist")).content.decode()
+    assert "已停滞" not in page and "执行中" in page

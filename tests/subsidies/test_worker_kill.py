@@ -1,6 +1,7 @@
 """Crash safety with the real components: a Celery worker (own process, real Redis broker, real
 PostgreSQL) is killed with SIGKILL in the middle of a payment run; the re-run completes it and every
-entitlement ends with exactly one payment for the period."""
+entitlement ends with exactly one payment for the period. Nobody has to start that re-run: celery beat's
+``subsidies.resume_stalled_runs`` job finds the silent run and resumes it."""
 
 import os
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from hukou.celery import app
 from subsidies.models import Payment, PaymentRun
@@ -33,13 +35,13 @@ class Workers:
                     "REDIS_URL": redis_url}
         self.started: list[subprocess.Popen] = []
 
-    def start(self) -> tuple[subprocess.Popen, str]:
+    def start(self, **env: str) -> tuple[subprocess.Popen, str]:
         queue = f"test-{uuid.uuid4().hex[:12]}"
         node = f"{queue}@localhost"
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "hukou", "worker", "--pool", "solo", "--loglevel", "WARNING",
              "-Q", queue, "-n", node, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            env=self.env, cwd=Path(__file__).resolve().parents[2],
+            env={**self.env, **env}, cwd=Path(__file__).resolve().parents[2],
         )
         self.started.append(worker)
         deadline = time.monotonic() + 30
@@ -47,6 +49,16 @@ class Workers:
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the Celery worker did not start")
         return worker, queue
+
+    def start_beat(self, schedule_file: Path) -> subprocess.Popen:
+        """celery beat with the project's scheduler (django-celery-beat: the schedules in the database)."""
+        beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "hukou", "beat", "--loglevel", "WARNING", "--pidfile=",
+             "--schedule", str(schedule_file), "--max-interval", "1"],
+            env=self.env, cwd=Path(__file__).resolve().parents[2],
+        )
+        self.started.append(beat)
+        return beat
 
     def stop_all(self) -> None:
         for worker in self.started:
@@ -119,3 +131,40 @@ def test_a_worker_killed_mid_run_then_a_rerun_pays_every_entitlement_exactly_onc
     _wait_for(lambda: _run(again.pk).status == "completed", "the second re-run did not complete")
     assert _run(again.pk).inserted == 0
     assert Payment.objects.count() == ROWS
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_killed_run_is_resumed_by_the_beat_schedule_alone(workers, tmp_path):
+    """No hand, no daily sweep: the killed worker's message sits unacknowledged on its own queue (the
+    broker would redeliver it after an hour); the only thing that reaches the new worker's queue is the
+    beat job ``subsidies.resume_stalled_runs``, as scheduled by the migration (its interval shortened
+    here, and the stall threshold set to 2 s, so the test takes seconds instead of minutes)."""
+    bulk_entitlements(rows=ROWS, prefix="beat")
+    run = payment_run_start(program_code="kq.stipend", period="2026-03", now=LATER, chunk_size=CHUNK)
+
+    first, first_queue = workers.start()
+    payment_run_task.apply_async(args=[run.pk], queue=first_queue)
+    _wait_for(lambda: _run(run.pk).processed >= 10 * CHUNK, "the worker made no progress")
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    killed = _run(run.pk)
+    assert killed.status == "running" and 0 < killed.inserted < ROWS
+
+    second, queue = workers.start(PAYMENT_RUN_STALLED_AFTER_SECONDS="2")
+    job = PeriodicTask.objects.get(task="subsidies.resume_stalled_runs")
+    assert job.enabled and (job.interval.every, job.interval.period) == (1, "minutes")  # as deployed
+    PeriodicTask.objects.exclude(pk=job.pk).update(enabled=False)
+    job.interval, job.queue = IntervalSchedule.objects.create(every=2, period="seconds"), queue
+    job.save()
+    workers.start_beat(tmp_path / "beat-schedule")
+
+    _wait_for(lambda: _run(run.pk).status == "completed", "beat did not resume the stalled run", seconds=180)
+    done = _run(run.pk)
+    assert (done.processed, done.inserted, done.attempts) == (ROWS, ROWS, 2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT entitlement_id) FROM subsidies_payment WHERE period = '2026-03'"
+        )
+        assert cursor.fetchone() == (ROWS, ROWS)
+    assert second.poll() is None
