@@ -23,10 +23,13 @@ def _at(moment: datetime):
     return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
-def test_the_three_schedules_are_seeded_in_beat():
+def test_the_schedules_are_seeded_in_beat():
     tasks = {t.task: t for t in PeriodicTask.objects.filter(task__startswith="subsidies.")}
 
-    assert set(tasks) == {"subsidies.monthly_payment_runs", "subsidies.yearly_payment_runs", "subsidies.daily_jobs"}
+    assert set(tasks) == {"subsidies.monthly_payment_runs", "subsidies.yearly_payment_runs", "subsidies.daily_jobs",
+                          "subsidies.resume_stalled_runs"}
+    resume = tasks["subsidies.resume_stalled_runs"].interval
+    assert (resume.every, resume.period) == (1, "minutes")  # a stalled run waits at most a minute more
     monthly, yearly, daily = (tasks[f"subsidies.{n}"].crontab for n in ("monthly_payment_runs", "yearly_payment_runs",
                                                                           "daily_jobs"))
     assert (monthly.day_of_month, monthly.month_of_year) == ("1", "*")
