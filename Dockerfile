@@ -11,4 +11,4 @@ RUN SECRET_KEY=build python manage.py collectstatic --noinput
 RUN useradd --system --home /app hukou && mkdir -p /app/var && chown -R hukou /app/var
 USER hukou
 EXPOSE 8000
-CMD ["gunicorn", "hukou.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "hukou.wsgi:application"]

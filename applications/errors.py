@@ -14,3 +14,11 @@ class ConflictError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class DraftExistsError(ConflictError):
+    """The applicant already has an open draft for this route (HTTP 409 naming it): carry on with it."""
+
+    def __init__(self, case_number: str):
+        super().__init__(f"您已有此落户途径的草稿 {case_number}，请继续填报该草稿（同一途径只能有一份草稿）")
+        self.case_number = case_number

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hukou.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,6 +187,14 @@ STORAGES = {
 
 # --- applications ----------------------------------------------------------------------------
 MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(10 * 1024 * 1024)))
+# files per checklist item when the route's checklist item gives no "max_files"
+MATERIAL_MAX_FILES_PER_ITEM = int(os.environ.get("MATERIAL_MAX_FILES_PER_ITEM", "5"))
+# Request bodies: anything declaring more than one material plus form overhead is refused with 413
+# before it is read (hukou.middleware.RequestSizeLimitMiddleware); nginx caps it at the door too.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(MATERIAL_MAX_BYTES + 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form fields and JSON bodies: 2.5 MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads are spooled to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # one upload form posts one file
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "applications.sms.ConsoleSmsBackend")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@hukou.example.gov.cn")

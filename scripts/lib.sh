@@ -120,3 +120,19 @@ ensure_chromium() {
       apt-get install -y -qq --no-install-recommends chromium >/dev/null \
     || die "installing chromium failed (needed by the browser tests)"
 }
+
+# Debian's nginx for the edge tests (tests/hukou/test_edge.py runs deploy/nginx.conf in front of gunicorn).
+ensure_nginx() {
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "warning: not a Debian system; install nginx yourself (edge tests)"
+    return 0
+  fi
+  log "installing nginx (edge tests)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq \
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends nginx >/dev/null \
+    || die "installing nginx failed (needed by the edge tests)"
+}

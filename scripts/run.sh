@@ -35,6 +35,6 @@ if [ -n "${REDIS_URL:-}" ]; then
 fi
 
 log "serving on http://localhost:$PORT/  (admin: /admin/, API docs: /api/docs/, health: /healthz)"
-gunicorn hukou.wsgi:application --bind "0.0.0.0:$PORT" --workers 2 --access-logfile - &
+GUNICORN_BIND="0.0.0.0:$PORT" gunicorn -c deploy/gunicorn.conf.py hukou.wsgi:application &
 pids+=($!)
 wait "${pids[-1]}"

@@ -9,6 +9,7 @@ source scripts/lib.sh
 ensure_venv requirements-dev.txt
 ensure_pdf_libraries
 ensure_chromium
+ensure_nginx
 ensure_postgres
 ensure_redis
 

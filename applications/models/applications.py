@@ -91,6 +91,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["jurisdiction", "-id"], name="application_by_jurisdiction"),
             models.Index(fields=["applicant", "-id"], name="application_by_applicant"),
         ]
+        constraints = [
+            # one open draft per applicant and route: concurrent "create draft" calls make one, not five
+            models.UniqueConstraint(
+                fields=["applicant", "route"], condition=models.Q(state="draft"),
+                name="application_one_draft_per_route",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.case_number

@@ -8,10 +8,10 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications.errors import ApplicationError
+from applications.errors import ApplicationError, DraftExistsError
 from applications.models import Applicant, Application, ApplicationState, FamilyMember, Material
 from applications.services.case_numbers import case_number_new
 from applications.validators import normalize_id_number, validate_id_number
@@ -35,7 +35,9 @@ def _require_draft(application: Application) -> None:
 def application_create(
     *, applicant: Applicant, route_code: str, jurisdiction_code: str, facts: dict, on: date | None = None
 ) -> Application:
-    """Open a draft (草稿) for one route at one place; the facts must be schema-valid."""
+    """Open a draft (草稿) for one route at one place; the facts must be schema-valid. One open draft per
+    applicant and route (a partial unique index decides between concurrent calls): a second one is
+    refused with DraftExistsError naming the draft to carry on with."""
     on = on or timezone.localdate()
     jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
     if jurisdiction is None:
@@ -47,13 +49,28 @@ def application_create(
     if route_code not in {route["code"] for route in result["routes"]}:
         raise ApplicationError("route", f"落户途径 {route_code!r} 在{jurisdiction.name}当前不适用")
     route = SettlementRoute.objects.get(code=route_code)
+    _refuse_second_draft(applicant=applicant, route=route)
     for _ in range(5):
         case_number = case_number_new(jurisdiction_code=jurisdiction_code, on=on)
         if not Application.objects.filter(case_number=case_number).exists():
             break
-    return Application.objects.create(
-        case_number=case_number, applicant=applicant, route=route, jurisdiction=jurisdiction, facts=facts
+    try:
+        with transaction.atomic():
+            return Application.objects.create(
+                case_number=case_number, applicant=applicant, route=route, jurisdiction=jurisdiction, facts=facts
+            )
+    except IntegrityError:  # another request opened the same draft a moment ago
+        _refuse_second_draft(applicant=applicant, route=route)
+        raise
+
+
+def _refuse_second_draft(*, applicant: Applicant, route: SettlementRoute) -> None:
+    existing = (
+        Application.objects.filter(applicant=applicant, route=route, state=ApplicationState.DRAFT)
+        .values_list("case_number", flat=True).first()
     )
+    if existing is not None:
+        raise DraftExistsError(existing)
 
 
 def application_facts_update(*, application: Application, facts: dict) -> Application:
@@ -104,10 +121,16 @@ def _checklist_item(application: Application, code: str) -> dict:
     raise ApplicationError("checklist_code", f"材料清单中没有此项：{code!r}")
 
 
+def checklist_item_max_files(item: dict) -> int:
+    """How many files one checklist item takes: the item's ``max_files`` (policy data on the route's
+    checklist), else MATERIAL_MAX_FILES_PER_ITEM."""
+    return int(item.get("max_files") or settings.MATERIAL_MAX_FILES_PER_ITEM)
+
+
 def material_add(*, application: Application, checklist_code: str, upload: UploadedFile) -> Material:
     """Store one file for a checklist item: size-limited, PDF/JPEG/PNG by content, random name on a
     private storage outside the web root. Allowed while drafting and while answering a correction."""
-    _checklist_item(application, checklist_code)
+    item = _checklist_item(application, checklist_code)
     limit = settings.MATERIAL_MAX_BYTES
     if upload.size is None or upload.size == 0:
         raise ApplicationError("file", "文件为空")
@@ -127,6 +150,12 @@ def material_add(*, application: Application, checklist_code: str, upload: Uploa
         state = Application.objects.select_for_update().values_list("state", flat=True).get(pk=application.pk)
         if state not in (ApplicationState.DRAFT, ApplicationState.CORRECTION_REQUESTED):
             raise ApplicationError("state", "当前状态不能上传材料")
+        # counted under the case's row lock: concurrent uploads cannot pass the limit together
+        most = checklist_item_max_files(item)
+        held = application.materials.filter(checklist_code=checklist_code).exclude(
+            review=Material.Review.REJECTED).count()
+        if held >= most:
+            raise ApplicationError("file", f"「{item['name']}」最多上传 {most} 个文件，请先删除不需要的文件")
         return Material.objects.create(
             application=application,
             checklist_code=checklist_code,

@@ -68,9 +68,10 @@ def validate_checklist(value) -> None:
     codes = set()
     for index, item in enumerate(value, start=1):
         keys = set(item) if isinstance(item, dict) else set()
-        if not {"code", "name"} <= keys or keys - {"code", "name", "required", "note"}:
+        if not {"code", "name"} <= keys or keys - {"code", "name", "required", "note", "max_files"}:
             raise ValidationError(
-                _("Item %(n)s must have code and name (and optionally required, note)."), params={"n": index}
+                _("Item %(n)s must have code and name (and optionally required, note, max_files)."),
+                params={"n": index},
             )
         if not isinstance(item["code"], str) or not item["code"] or item["code"] in codes:
             raise ValidationError(_("Item %(n)s: the code is empty or repeated."), params={"n": index})
@@ -78,6 +79,12 @@ def validate_checklist(value) -> None:
             raise ValidationError(_("Item %(n)s: the name is empty."), params={"n": index})
         if "required" in item and not isinstance(item["required"], bool):
             raise ValidationError(_("Item %(n)s: required must be true or false."), params={"n": index})
+        if "max_files" in item and not (
+            isinstance(item["max_files"], int) and not isinstance(item["max_files"], bool)
+            and 1 <= item["max_files"] <= 50
+        ):
+            raise ValidationError(_("Item %(n)s: max_files must be a whole number from 1 to 50."),
+                                  params={"n": index})
         codes.add(item["code"])
 
 

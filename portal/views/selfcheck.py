@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from applications.errors import ApplicationError
+from applications.errors import ApplicationError, DraftExistsError
 from applications.models import Application, ApplicationState
 from applications.services.drafts import application_create
 from policies.eligibility.catalogue import get_catalogue
@@ -131,8 +131,7 @@ def apply(request, route_code: str):
         return redirect("portal:check_result" if outcome else "portal:check")
     place = outcome["place"]
     existing = (
-        Application.objects.filter(applicant=request.applicant, route__code=route_code,
-                                   jurisdiction__code=place["code"], state=ApplicationState.DRAFT)
+        Application.objects.filter(applicant=request.applicant, route__code=route_code, state=ApplicationState.DRAFT)
         .only("case_number").first()
     )
     form = forms.StartForm(request.POST if request.method == "POST" else None)
@@ -143,6 +142,9 @@ def apply(request, route_code: str):
         try:
             application = application_create(applicant=request.applicant, route_code=route_code,
                                              jurisdiction_code=place["code"], facts=saved["facts"])
+        except DraftExistsError as exists:  # opened a moment ago in another tab
+            messages.info(request, exists.message)
+            return redirect("portal:case", case_number=exists.case_number)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

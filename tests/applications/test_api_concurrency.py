@@ -68,3 +68,35 @@ def test_two_clicks_with_two_keys_file_once_and_the_second_is_a_conflict(draft, 
     draft.refresh_from_db()
     assert draft.transitions.filter(transition="submit").count() == 1
     assert IdempotencyKey.objects.filter(user=user).count() == 1  # the refused click kept no key
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_five_concurrent_create_draft_calls_make_one_draft(applicant):
+    """The partial unique index decides: one 201, four 409s naming the draft to carry on with."""
+    from applications.models import Application
+    from tests.applications.factories import GRADUATE_FACTS
+
+    user = type(applicant.user).objects.get(pk=applicant.user.pk)
+    barrier = threading.Barrier(5)
+    responses = []
+
+    def create():
+        client = APIClient()
+        client.force_login(user)
+        try:
+            barrier.wait()
+            responses.append(client.post("/api/v1/applications/", {
+                "route": "kq.graduate", "jurisdiction": "sx.kq", "facts": GRADUATE_FACTS}, format="json"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409]
+    draft = Application.objects.get(applicant=applicant)
+    assert {r.json()["case_number"] for r in responses} == {draft.case_number}
+    assert all("只能有一份草稿" in r.json()["detail"] for r in responses if r.status_code == 409)

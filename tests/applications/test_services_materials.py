@@ -66,3 +66,44 @@ def test_followers_only_as_the_route_allows_with_a_valid_id_number(draft):
     with pytest.raises(ApplicationError) as bad_id:
         family_member_add(application=draft, relation="child", real_name="赵六", id_number="330621199505010000")
     assert bad_id.value.field == "id_number"
+
+
+@pytest.mark.django_db
+def test_one_checklist_item_takes_at_most_the_default_number_of_files(draft, settings):
+    settings.MATERIAL_MAX_FILES_PER_ITEM = 3
+    held = draft.materials.filter(checklist_code="id_card").count()  # the fixture uploaded one
+    for _ in range(3 - held):
+        material_add(application=draft, checklist_code="id_card", upload=SimpleUploadedFile("a.pdf", PDF_BYTES))
+    with pytest.raises(ApplicationError, match="最多上传 3 个文件") as refused:
+        material_add(application=draft, checklist_code="id_card", upload=SimpleUploadedFile("b.pdf", PDF_BYTES))
+    assert refused.value.field == "file"
+    assert draft.materials.filter(checklist_code="id_card").count() == 3
+    # a rejected file does not count: during a correction the applicant uploads its replacement
+    draft.materials.filter(checklist_code="id_card").update(review="rejected")
+    material_add(application=draft, checklist_code="id_card", upload=SimpleUploadedFile("c.pdf", PDF_BYTES))
+
+
+@pytest.mark.django_db
+def test_the_routes_checklist_sets_the_limit_per_item(draft):
+    from policies.models import SettlementRoute
+
+    route = SettlementRoute.objects.get(code="kq.graduate")
+    route.material_checklist = [
+        {**item, "max_files": 1} if item["code"] == "id_card" else item for item in route.material_checklist
+    ]
+    route.full_clean()
+    route.save()
+    draft.route.refresh_from_db()
+    with pytest.raises(ApplicationError, match="最多上传 1 个文件"):
+        material_add(application=draft, checklist_code="id_card", upload=SimpleUploadedFile("a.pdf", PDF_BYTES))
+
+
+@pytest.mark.parametrize("bad", [0, 51, "3", 2.5, True])
+def test_a_checklist_max_files_must_be_a_small_whole_number(bad):
+    from django.core.exceptions import ValidationError
+
+    from policies.models.routes import validate_checklist
+
+    with pytest.raises(ValidationError):
+        validate_checklist([{"code": "id_card", "name": "身份证", "max_files": bad}])
+    validate_checklist([{"code": "id_card", "name": "身份证", "max_files": 4}])

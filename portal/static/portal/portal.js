@@ -56,7 +56,8 @@
           return;
         }
       }
-      if (status) status.textContent = "上传失败（" + xhr.status + "），请刷新页面后重试。";
+      if (status) status.textContent = xhr.status === 413 ? "文件过大，请压缩或拆分后重新上传。"
+        : "上传失败（" + xhr.status + "），请刷新页面后重试。";
       if (button) button.disabled = false;
     });
     xhr.addEventListener("error", function () {

@@ -1,0 +1,34 @@
+"""Project-wide request middleware."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("hukou.requests")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body that declares more than REQUEST_MAX_BYTES (HTTP 413) before a byte of it is read:
+    a 200 MB upload is not received whole to be refused afterwards. Bodies without a length (chunked)
+    are capped by nginx's client_max_body_size and Django's DATA_UPLOAD_* limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.REQUEST_MAX_BYTES
+        if declared > limit:
+            logger.warning("refused a %d-byte body to %s (limit %d)", declared, request.path, limit)
+            message = f"上传内容过大：每次最多 {limit // (1024 * 1024)} MB"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(render_to_string("413.html", {"message": message}), status=413)
+        return self.get_response(request)
