@@ -276,9 +276,9 @@ def test_the_same_key_with_another_body_is_refused_with_422(applicant_client):
 
 def test_the_same_key_for_another_case_is_refused_with_422(applicant_client):
     first = file_a_draft(applicant_client)["case_number"]
-    second = file_a_draft(applicant_client)["case_number"]
     key = uuid.uuid4().hex
     assert submit(applicant_client, first, key).status_code == 200
+    second = file_a_draft(applicant_client)["case_number"]  # one draft per route: the next after filing
 
     assert submit(applicant_client, second, key).status_code == 422
     assert Application.objects.get(case_number=second).state == S.DRAFT

@@ -115,8 +115,9 @@ ENDPOINTS = [
     Endpoint("application-list", "get", lambda w: f"{API}/applications/",
              expect(owner=200, other_applicant=200, no_profile=403, case_readers=200, clerk_jx=200,
                     not_case_staff=403)),
+    # the owner already has a kq.graduate draft: allowed in, and told of it (one open draft per route)
     Endpoint("application-create", "post", lambda w: f"{API}/applications/",
-             expect(owner=201, other_applicant=201, no_profile=403, case_readers=403, clerk_jx=403,
+             expect(owner=409, other_applicant=201, no_profile=403, case_readers=403, clerk_jx=403,
                     not_case_staff=403),
              body=lambda w: {"route": "kq.graduate", "jurisdiction": "sx.kq", "facts": GRADUATE_FACTS}),
     Endpoint("application-detail", "get", case_path(), READ_CASE),

@@ -45,6 +45,8 @@ def add_cases(count: int, applicant=None) -> list[Application]:
                 state="submitted", submitted_at=timezone.now(),
                 due_date=timezone.localdate() + timedelta(days=index - 5),
             )
+        elif applicant is not None and index < count - 1:  # one open draft per route: close it for the next
+            Application.objects.filter(pk=case.pk).update(state="withdrawn")
         cases.append(case)
     return cases
 
@@ -119,7 +121,8 @@ def test_the_message_list_is_constant_in_queries(applicant, django_assert_num_qu
     assert all(row["case_number"] for row in response.json()["results"])
 
 
-def test_a_case_detail_is_constant_in_queries(draft, applicant, django_assert_num_queries):
+def test_a_case_detail_is_constant_in_queries(draft, applicant, django_assert_num_queries, settings):
+    settings.MATERIAL_MAX_FILES_PER_ITEM = 20
     client = client_for(applicant.user)
     url = f"{API}/applications/{draft.case_number}/"
     family_member_add(application=draft, relation="spouse", real_name="李四", id_number=id_number(date(1996, 1, 1)))

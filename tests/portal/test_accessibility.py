@@ -71,16 +71,16 @@ def test_account_and_self_check_pages(client):
 
 
 def test_case_pages(applicant_client, applicant, clerk):
-    draft = make_draft(applicant, complete=False)
+    accepted = accepted_case(applicant, clerk)
+    finished = registered_case(applicant, clerk)
+    draft = make_draft(applicant, complete=False)  # one open draft per route: made after the filed ones
     check(applicant_client.get(reverse("portal:case", args=[draft.case_number])).content.decode())
     refused = applicant_client.post(reverse("portal:family_add", args=[draft.case_number]), {"family-relation": "x"})
     check(refused.content.decode())
-    accepted = accepted_case(applicant, clerk)
     make_slot()
     check(applicant_client.get(reverse("portal:visit", args=[accepted.case_number])).content.decode())
     check(applicant_client.post(reverse("portal:visit", args=[accepted.case_number]),
                                 {"method": "postal"}).content.decode())
     check(applicant_client.get(reverse("portal:withdraw", args=[accepted.case_number])).content.decode())
-    finished = registered_case(applicant, clerk)
     check(applicant_client.get(reverse("portal:rate", args=[finished.case_number])).content.decode())
     check(applicant_client.post(reverse("portal:rate", args=[finished.case_number]), {}).content.decode())

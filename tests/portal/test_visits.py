@@ -78,11 +78,11 @@ def test_a_full_or_past_slot_is_refused_beside_the_choice(applicant_client, appl
 
 @pytest.mark.django_db
 def test_only_the_owner_of_an_accepted_case_books(applicant, clerk):
+    application = accepted_case(applicant, clerk)
     draft = make_draft(applicant)
     slot = make_slot()
     with pytest.raises(ConflictError):
         appointment_book(application_id=draft.pk, actor=applicant.user, slot_id=slot.pk)
-    application = accepted_case(applicant, clerk)
     with pytest.raises(ApplicationError, match="本人"):
         appointment_book(application_id=application.pk, actor=ApplicantFactory().user, slot_id=slot.pk)
     with pytest.raises(ApplicationError, match="本办件所在地"):
