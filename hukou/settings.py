@@ -152,7 +152,6 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:cases"
 LOGOUT_REDIRECT_URL = "portal:home"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 
 # django-axes: throttle failed logins (portal and admin alike)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -163,6 +162,16 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "portal.views.accounts.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "hukou.clientip.client_ip"
+# password spraying (many usernames, one password): an address is locked after this many failed logins
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# SMS codes (sign-up, password reset): applications.services.phone_codes
+SMS_CODE_TTL_SECONDS = int(os.environ.get("SMS_CODE_TTL_SECONDS", "600"))
+SMS_CODE_MAX_ATTEMPTS = int(os.environ.get("SMS_CODE_MAX_ATTEMPTS", "5"))
+SMS_CODE_RESEND_SECONDS = int(os.environ.get("SMS_CODE_RESEND_SECONDS", "60"))
+SMS_CODES_PER_NUMBER_PER_HOUR = int(os.environ.get("SMS_CODES_PER_NUMBER_PER_HOUR", "5"))
+SMS_CODES_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODES_PER_ADDRESS_PER_HOUR", "10"))
+SMS_CODES_PER_RECIPIENT_PER_DAY = int(os.environ.get("SMS_CODES_PER_RECIPIENT_PER_DAY", "10"))
 
 # --- i18n: the users read Chinese -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

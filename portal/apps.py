@@ -9,3 +9,10 @@ class PortalConfig(AppConfig):
     name = "portal"
     label = "portal"
     verbose_name = "申请人门户"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from portal.auth import count_failed_login
+
+        user_login_failed.connect(count_failed_login, dispatch_uid="portal.count_failed_login")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from applications.errors import ApplicationError
@@ -76,12 +76,22 @@ class RealNameFields(forms.Form):
         return _check_phone(self.cleaned_data["phone"])
 
 
-class SignUpForm(RealNameFields):
-    email = forms.EmailField(
-        label="电子邮箱", help_text="用于接收找回密码的邮件。",
-        error_messages={**required("请填写电子邮箱"), "invalid": "请填写有效的电子邮箱，如 name@example.com"},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+class SignUpStartForm(RealNameFields):
+    """Sign-up, step one: who you are and your mobile number (a code is texted)."""
+
+
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label="短信验证码", max_length=6, min_length=6, help_text="6 位数字，10 分钟内有效。",
+        error_messages={**required("请填写短信验证码"), "min_length": "验证码是 6 位数字",
+                        "max_length": "验证码是 6 位数字"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class NewPasswordFields(forms.Form):
+    """Two password fields checked against the configured password rules."""
+
     password1 = forms.CharField(
         label="设置密码", strip=False, error_messages=required("请设置密码"),
         help_text="至少 8 位，须同时包含字母和数字，不能是常见密码，也不能与手机号、姓名过于相似。",
@@ -91,7 +101,10 @@ class SignUpForm(RealNameFields):
         label="再次输入密码", strip=False, error_messages=required("请再次输入密码"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    field_order = ["real_name", "id_number", "phone", "email", "password1", "password2"]
+
+    def __init__(self, *args, user_hint: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_hint = user_hint or {}
 
     def clean(self):
         cleaned = super().clean()
@@ -101,13 +114,25 @@ class SignUpForm(RealNameFields):
         elif first:
             from django.contrib.auth import get_user_model
 
-            candidate = get_user_model()(username=cleaned.get("phone") or "", email=cleaned.get("email") or "",
-                                         first_name=cleaned.get("real_name") or "")
+            candidate = get_user_model()(username=self.user_hint.get("phone", ""), email=cleaned.get("email") or "",
+                                         first_name=self.user_hint.get("real_name", ""))
             try:
                 password_validation.validate_password(first, user=candidate)
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SignUpFinishForm(NewPasswordFields):
+    """Sign-up, step two: the code, an e-mail address for notices, the password."""
+
+    code = _code_field()
+    email = forms.EmailField(
+        label="电子邮箱", help_text="用于接收办理进度通知。",
+        error_messages={**required("请填写电子邮箱"), "invalid": "请填写有效的电子邮箱，如 name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["code", "email", "password1", "password2"]
 
 
 class ProfileForm(RealNameFields):
@@ -129,23 +154,25 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages = required("请填写密码")
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetStartForm(forms.Form):
+    phone = forms.CharField(
+        label="注册时的手机号码", max_length=11,
+        error_messages={**required("请填写手机号码"), "max_length": PHONE_INVALID},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+
+    def clean_phone(self) -> str:
+        return _check_phone(self.cleaned_data["phone"])
+
+
+class ResetFinishForm(NewPasswordFields):
+    code = _code_field()
+    field_order = ["code", "password1", "password2"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "注册时填写的电子邮箱"
-        self.fields["email"].error_messages = {**required("请填写电子邮箱"), "invalid": "请填写有效的电子邮箱"}
-
-
-class NewPasswordForm(SetPasswordForm):
-    error_messages = {"password_mismatch": "两次输入的密码不一致"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "新密码"
-        self.fields["new_password1"].help_text = "至少 8 位，须同时包含字母和数字，不能是常见密码。"
-        self.fields["new_password1"].error_messages = required("请填写新密码")
-        self.fields["new_password2"].label = "再次输入新密码"
-        self.fields["new_password2"].error_messages = required("请再次输入新密码")
+        self.fields["password1"].label = "新密码"
+        self.fields["password2"].label = "再次输入新密码"
 
 
 # --- self-check ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ mkdir -p var
 export SECRET_KEY=${SECRET_KEY:-$(cat var/secret_key)}
 export DEBUG=${DEBUG:-0}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}
+# the demo has no phones: texts (sign-up codes) are appended to var/sms-outbox.txt, readable by its owner only
+export SMS_BACKEND=${SMS_BACKEND:-applications.sms.FileSmsBackend}
 export SESSION_COOKIE_SECURE=${SESSION_COOKIE_SECURE:-0} CSRF_COOKIE_SECURE=${CSRF_COOKIE_SECURE:-0}
 PORT=${PORT:-8000}
 

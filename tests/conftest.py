@@ -61,3 +61,43 @@ def celery_worker_process(settings):
 def private_media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Per-address counters (hukou.ratelimit, DRF throttles) live in the shared cache: every test starts
+    from none. Only those keys go: the broker's keys in the same Redis database must stay."""
+    from django.core.cache import cache
+
+    def clear():
+        if hasattr(cache, "delete_pattern"):
+            cache.delete_pattern("ratelimit:*")
+            cache.delete_pattern("throttle_*")
+        else:
+            cache.clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    """The texts sent through the console SMS backend during the test: ``sms_outbox.code(phone)`` reads
+    the last code sent to a number, as the person holding that phone would."""
+    import re
+
+    from applications.sms import ConsoleSmsBackend
+
+    class Outbox(list):
+        def to(self, phone: str) -> list[str]:
+            return [text for number, text in ConsoleSmsBackend.sent if number == phone]
+
+        def code(self, phone: str) -> str:
+            texts = self.to(phone)
+            assert texts, f"no text was sent to {phone}"
+            return re.search(r"验证码 (\d{6})", texts[-1]).group(1)
+
+    ConsoleSmsBackend.sent.clear()
+    yield Outbox()
+    ConsoleSmsBackend.sent.clear()

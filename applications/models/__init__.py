@@ -7,6 +7,7 @@ from applications.models.idempotency import IdempotencyKey
 from applications.models.materials import CorrectionNotice, Material
 from applications.models.notifications import Notification
 from applications.models.personal_data import PersonalDataAccess, PersonalDataAuditHead
+from applications.models.phone_codes import PhoneCode
 from applications.models.ratings import RatingFollowUp, RatingLevel, ServiceRating
 from applications.models.registration import Registration
 from applications.models.staff import StaffJurisdiction
@@ -25,6 +26,7 @@ __all__ = [
     "OfficeSlot",
     "PersonalDataAccess",
     "PersonalDataAuditHead",
+    "PhoneCode",
     "RatingFollowUp",
     "RatingLevel",
     "Registration",

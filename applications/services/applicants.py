@@ -38,7 +38,9 @@ def applicant_create(*, user, real_name: str, id_number: str, phone: str) -> App
     if Applicant.objects.filter(user=user).exists():
         raise ApplicationError("applicant", "该账号已登记申请人信息")
     if Applicant.objects.filter(id_number=id_number).exists():
-        raise ApplicationError("id_number", "该身份证号码已由其他账号登记")
+        # said only to a logged-in account (portal profile, API); sign-up never says it
+        raise ApplicationError("id_number", "该身份证号码不能登记到本账号。如您以前注册过，"
+                                            "请用当时登记的手机号找回账号；如号码被他人冒用，请携带身份证到办事窗口处理")
     try:
         with transaction.atomic():
             applicant = Applicant.objects.create(user=user, real_name=real_name, id_number=id_number, phone=phone)

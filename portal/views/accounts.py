@@ -1,4 +1,5 @@
-"""Sign up, log in and out, password reset by e-mail, and the applicant profile of an existing account."""
+"""Sign up and password reset (each in two steps, the phone proven by an SMS code), log in and out, and
+the applicant profile of an account made elsewhere."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +17,16 @@ from django.views.decorators.http import require_http_methods
 
 from applications.errors import ApplicationError
 from applications.models import Applicant
-from applications.services.accounts import applicant_sign_up
+from applications.services.accounts import (
+    applicant_sign_up,
+    password_reset_code_send,
+    password_reset_complete,
+    signup_code_send,
+)
 from applications.services.applicants import applicant_create
+from applications.services.phone_codes import CodeLimitError
+from applications.validators import mask_phone
+from hukou.clientip import client_ip
 from portal import forms
 from portal.views.common import portal_page
 
@@ -30,28 +39,80 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-@sensitive_post_parameters("password1", "password2")
+SIGNUP_SESSION = "portal.signup"
+RESET_SESSION = "portal.password_reset"
+
+
+def _code_sent(request, session_key: str, state: dict, target: str):
+    request.session[session_key] = state
+    return redirect(target)
+
+
+def _refused(form, error: ApplicationError, fields: dict[str, str] | None = None) -> int:
+    forms.form_error_from(form, error, fields=fields)
+    return 429 if isinstance(error, CodeLimitError) else 400
+
+
+@sensitive_post_parameters("id_number")
 @require_http_methods(["GET", "POST"])
 @portal_page
 def signup(request):
+    """Step one: real name, ID number, mobile number; a code is texted (see applications.services.accounts
+    for where it goes when the ID number is already registered)."""
     if request.user.is_authenticated:
         return redirect("portal:cases")
-    form = forms.SignUpForm(request.POST if request.method == "POST" else None)
+    previous = request.session.get(SIGNUP_SESSION) or {}
+    initial = {key: previous[key] for key in ("real_name", "id_number", "phone") if key in previous}
+    form = forms.SignUpStartForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            applicant = applicant_sign_up(
-                real_name=data["real_name"], id_number=data["id_number"], phone=data["phone"],
-                email=data["email"], password=data["password1"],
+            row = signup_code_send(real_name=data["real_name"], id_number=data["id_number"], phone=data["phone"],
+                                   client_ip=client_ip(request))
+        except ApplicationError as error:
+            status = _refused(form, error)
+        else:
+            return _code_sent(request, SIGNUP_SESSION, {
+                "code_id": row.pk, "real_name": data["real_name"], "id_number": data["id_number"],
+                "phone": data["phone"], "next": _next_url(request, ""),
+            }, reverse("portal:signup_verify"))
+    elif form.errors:
+        status = 400
+    return render(request, "portal/signup.html", {"form": form, "next": _next_url(request, "")}, status=status)
+
+
+@sensitive_post_parameters("code", "password1", "password2")
+@require_http_methods(["GET", "POST"])
+@portal_page
+def signup_verify(request):
+    """Step two: the code, an e-mail address and the password."""
+    state = request.session.get(SIGNUP_SESSION)
+    if request.user.is_authenticated:
+        return redirect("portal:cases")
+    if not state:
+        return redirect("portal:signup")
+    form = forms.SignUpFinishForm(request.POST if request.method == "POST" else None, user_hint=state)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = applicant_sign_up(
+                code_id=state["code_id"], code=data["code"], real_name=state["real_name"],
+                id_number=state["id_number"], phone=state["phone"], email=data["email"], password=data["password1"],
             )
         except ApplicationError as error:
-            forms.form_error_from(form, error, fields={"password": "password1", "user": "phone"})
+            status = _refused(form, error, fields={"password": "password1"})
         else:
-            login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"注册成功，欢迎您，{applicant.real_name}。")
-            return redirect(_next_url(request, reverse("portal:check")))
-    return render(request, "portal/signup.html", {"form": form, "next": _next_url(request, "")},
-                  status=400 if form.errors else 200)
+            request.session.pop(SIGNUP_SESSION, None)
+            login(request, outcome.applicant.user, backend="django.contrib.auth.backends.ModelBackend")
+            if outcome.recovered:
+                messages.success(request, "已通过身份证号码登记的手机号验证身份，您的账号已找回，并已设置新密码。")
+            else:
+                messages.success(request, f"注册成功，欢迎您，{outcome.applicant.real_name}。")
+            return redirect(state.get("next") or reverse("portal:check"))
+    return render(request, "portal/signup_verify.html",
+                  {"form": form, "phone_masked": mask_phone(state["phone"])}, status=status)
 
 
 @method_decorator(portal_page, name="dispatch")
@@ -81,25 +142,46 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-@method_decorator(portal_page, name="dispatch")
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "portal/password_reset.html"
-    form_class = forms.ResetRequestForm
-    email_template_name = "portal/email/password_reset.txt"
-    subject_template_name = "portal/email/password_reset_subject.txt"
-    success_url = reverse_lazy("portal:password_reset_done")
+@require_http_methods(["GET", "POST"])
+@portal_page
+def password_reset(request):
+    """Step one: the mobile number; a code goes to it if an applicant account uses it (same answer
+    either way)."""
+    form = forms.ResetStartForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = password_reset_code_send(phone=form.cleaned_data["phone"], client_ip=client_ip(request))
+        except ApplicationError as error:
+            status = _refused(form, error)
+        else:
+            return _code_sent(request, RESET_SESSION, {"code_id": row.pk, "phone": form.cleaned_data["phone"]},
+                              reverse("portal:password_reset_verify"))
+    elif form.errors:
+        status = 400
+    return render(request, "portal/password_reset.html", {"form": form}, status=status)
 
 
-@method_decorator(portal_page, name="dispatch")
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "portal/password_reset_done.html"
-
-
-@method_decorator(portal_page, name="dispatch")
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "portal/password_reset_confirm.html"
-    form_class = forms.NewPasswordForm
-    success_url = reverse_lazy("portal:password_reset_complete")
+@sensitive_post_parameters("code", "password1", "password2")
+@require_http_methods(["GET", "POST"])
+@portal_page
+def password_reset_verify(request):
+    state = request.session.get(RESET_SESSION)
+    if not state:
+        return redirect("portal:password_reset")
+    form = forms.ResetFinishForm(request.POST if request.method == "POST" else None, user_hint=state)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_complete(code_id=state["code_id"], code=form.cleaned_data["code"], phone=state["phone"],
+                                    password=form.cleaned_data["password1"])
+        except ApplicationError as error:
+            status = _refused(form, error, fields={"password": "password1"})
+        else:
+            request.session.pop(RESET_SESSION, None)
+            return redirect("portal:password_reset_complete")
+    return render(request, "portal/password_reset_verify.html",
+                  {"form": form, "phone_masked": mask_phone(state["phone"])}, status=status)
 
 
 @method_decorator(portal_page, name="dispatch")

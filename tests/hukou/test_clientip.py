@@ -2,7 +2,6 @@
 from a configured proxy, so a new header value per request no longer escapes a per-address limit."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -40,10 +39,8 @@ def test_from_a_trusted_proxy_the_rightmost_address_that_is_not_ours_is_the_clie
 
 @pytest.fixture
 def tight_eligibility_rate(monkeypatch):
-    cache.clear()
+    """(tests/conftest.py's fresh_rate_limits clears the throttle's counters around every test)"""
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "eligibility", "3/min")
-    yield
-    cache.clear()
 
 
 def _check(client, forwarded: str):

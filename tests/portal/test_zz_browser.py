@@ -139,7 +139,7 @@ def upload(page, code: str, name: str, content: bytes, mime: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_whole_path_in_a_browser(page, live_server, insecure_cookies_on_localhost, staff_factory):
+def test_the_whole_path_in_a_browser(page, live_server, insecure_cookies_on_localhost, staff_factory, sms_outbox):
     page.set_default_timeout(30_000)
     shot = Shots(page)
     url = live_server.url
@@ -155,18 +155,20 @@ def test_the_whole_path_in_a_browser(page, live_server, insecure_cookies_on_loca
     page.get_by_label("真实姓名").fill("陈小明")
     page.get_by_label("居民身份证号码").fill(good_id[:-1] + ("0" if good_id[-1] != "0" else "1"))
     page.get_by_label("手机号码").fill("13912345678")
-    page.get_by_label("电子邮箱").fill("xiaoming@example.com")
-    page.get_by_label("设置密码").fill("Keqiao-2026")
-    page.get_by_label("再次输入密码").fill("Keqiao-2026")
-    page.get_by_role("button", name="注册").click()
+    page.get_by_role("button", name="获取短信验证码").click()
     error = page.locator("#id_id_number_error")
     assert "身份证号码无效" in error.inner_text()
     assert page.get_by_label("真实姓名").input_value() == "陈小明"
     assert page.get_by_label("居民身份证号码").get_attribute("aria-invalid") == "true"
     shot("signup-refused")
     page.get_by_label("居民身份证号码").fill(good_id)
+    page.get_by_role("button", name="获取短信验证码").click()
+    page.get_by_role("heading", name="注册账号：输入短信验证码").wait_for()
+    page.get_by_label("短信验证码").fill(sms_outbox.code("13912345678"))  # as read on the phone
+    page.get_by_label("电子邮箱").fill("xiaoming@example.com")
     page.get_by_label("设置密码").fill("Keqiao-2026")
     page.get_by_label("再次输入密码").fill("Keqiao-2026")
+    shot("signup-code")
     page.get_by_role("button", name="注册").click()
     page.get_by_text("注册成功").wait_for()
 
