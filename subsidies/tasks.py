@@ -6,8 +6,8 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import transaction
 
+from hukou.queueing import enqueue_on_commit
 from subsidies.errors import RunBusyError
 from subsidies.periods import MONTH, ONCE, YEAR, shanghai_today
 from subsidies.services.intake import registrations_intake_backfill
@@ -29,9 +29,8 @@ def payment_run_task(run_id: int) -> dict:
 
 
 def _enqueue(run_ids: list[int], *, queue: str | None = None) -> list[int]:
-    options = {"queue": queue} if queue else {}
     for run_id in run_ids:
-        transaction.on_commit(lambda run_id=run_id: payment_run_task.apply_async(args=[run_id], **options))
+        enqueue_on_commit(payment_run_task, args=[run_id], queue=queue)
     return run_ids
 
 

@@ -101,3 +101,12 @@ def phone_code_check(*, code_id: int | None, purpose: str, code: str) -> PhoneCo
             row.save(update_fields=["used_at"])
             return row
     raise outcome
+
+
+KEEP_FOR = timedelta(days=7)
+
+
+def phone_codes_purge(*, now=None) -> int:
+    """SMS codes (hashes, numbers, addresses) are kept 7 days, for the limits, then deleted."""
+    deleted, _ = PhoneCode.objects.filter(created_at__lt=(now or timezone.now()) - KEEP_FOR).delete()
+    return deleted

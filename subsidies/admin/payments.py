@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.admin.scoped import ScopedAdmin
+from hukou.queueing import enqueue_on_commit
 from subsidies.access import may_act_on_payments
 from subsidies.admin.base import ReadOnlyMixin, amount, masked_settler, progress_bar, report_errors
 from subsidies.models import Payment, PaymentProgram, PaymentRun
@@ -25,7 +25,7 @@ from subsidies.services.runs import payment_run_is_stalled, payment_run_start
 def _enqueue(run_id: int) -> None:
     from subsidies.tasks import payment_run_task
 
-    transaction.on_commit(lambda: payment_run_task.delay(run_id))
+    enqueue_on_commit(payment_run_task, args=[run_id])  # broker down: beat resumes it as stalled
 
 
 class ResolveForm(ActionForm):
