@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hukou.middleware.AccessLogMiddleware",  # outermost: logs every answer, without query strings
     "django.middleware.security.SecurityMiddleware",
     "hukou.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -207,7 +208,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form fields and JSON bodies:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads are spooled to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # one upload form posts one file
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "applications.sms.ConsoleSmsBackend")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Default: log that a mail went out (masked address, subject), never its body; production sets SMTP
+# (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST_* variables).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "hukou.mail.SummaryConsoleEmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@hukou.example.gov.cn")
 
 # 个人信息访问留痕: how long the records of staff views of personal data are kept (months, at least 6).
@@ -250,11 +258,27 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 
+# What is logged, where, and for how long: see README "Logs". Every handler formats through
+# hukou.logging.RedactingFormatter (no full ID number, phone number, token or code in a log line).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "redacted": {
+            "()": "hukou.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redacted"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every login at INFO; lockouts (WARNING) are what an operator needs
-    "loggers": {"axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        # django-axes logs every login at INFO; lockouts (WARNING) are what an operator needs
+        "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
+        "hukou.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
+        # the access log above already says "404 /path"; Django's own line would repeat it
+        "django.request": {"level": "ERROR"},
+    },
 }
+# Celery workers and beat log through the configuration above (and its redacting formatter) instead of
+# installing their own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -29,6 +29,12 @@ class FactEventCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class IdNumberSearchSerializer(serializers.Serializer):
+    id_number = serializers.CharField(
+        max_length=18, help_text="落户人员的身份证号（精确匹配）。放在请求体中：不进网址，也就不进访问日志",
+    )
+
+
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 

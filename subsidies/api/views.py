@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from subsidies.api.serializers import (
     EntitlementSerializer,
     FactEventCreateSerializer,
     FactEventSerializer,
+    IdNumberSearchSerializer,
     PaymentRunSerializer,
     RevokeSerializer,
 )
@@ -34,7 +35,8 @@ from subsidies.selectors import (
 )
 from subsidies.services.facts import fact_event_record, fact_event_revoke
 
-ID_NUMBER = OpenApiParameter("id_number", str, description="落户人员的身份证号（精确匹配）")
+BAD_INPUT = OpenApiResponse(description='{"<字段>": ["说明"]}')
+ID_IN_URL = "身份证号码不能放在网址中（会进入日志和浏览记录）：请用 POST {path}search/，在请求体中提交 id_number"
 
 
 def _exception_handler(exc, context):
@@ -54,19 +56,41 @@ class Pages(PageNumberPagination):
     page_size = 50
 
 
-def _id_number(request) -> str:
-    return (request.query_params.get("id_number") or "").strip().upper()
+def _refuse_id_number_in_url(request) -> None:
+    """The search by ID number moved to POST …/search/ (the number in the body): a URL that still
+    carries one is refused, not silently answered with everything."""
+    if "id_number" in request.query_params:
+        raise ValidationError({"id_number": [ID_IN_URL.format(path=request.path)]})
 
 
-def _record_id_search(request, response, what: str) -> None:
-    """A search by a full ID number that found the person's rows is a view of their data: recorded."""
-    number = _id_number(request)
-    rows = response.data.get("results") if response.status_code == 200 else None
-    if not number or not rows:
-        return
-    applicant = applicants_visible_to(request.user).filter(id_number=number).values_list("pk", flat=True).first()
-    personal_data_access_record(request=request, applicant=applicant, kind=Kind.ID_SEARCH,
-                                detail=f"API {what}: {len(rows)}")
+def _facts_for(user):
+    return (
+        fact_events_visible_to(user).select_related("applicant", "employer", "recorded_by")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def _entitlements_for(user):
+    return (
+        entitlements_visible_to(user).select_related("program", "applicant")
+        .annotate(paid_periods=Count("payments"), paid_fen=Coalesce(Sum("payments__amount_fen"), 0))
+        .order_by("id")
+    )
+
+
+class IdNumberSearchMixin:
+    """POST {"id_number": "…"}: the rows of that settler (if one may see them), paginated like the list."""
+
+    def search(self, request, queryset):
+        form = IdNumberSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        number = form.validated_data["id_number"].strip().upper()
+        page = self.paginate_queryset(queryset.filter(applicant__id_number=number))
+        if page:  # a search that found the person's rows is a view of their data: recorded
+            applicant = applicants_visible_to(request.user).filter(id_number=number).values_list("pk", flat=True).first()
+            personal_data_access_record(request=request, applicant=applicant, kind=Kind.ID_SEARCH,
+                                        detail=f"API {self.search_what}: {len(page)}")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class FactEventListView(SubsidyErrorsMixin, ListAPIView):
@@ -77,16 +101,13 @@ class FactEventListView(SubsidyErrorsMixin, ListAPIView):
     pagination_class = Pages
 
     def get_queryset(self):
-        queryset = fact_events_visible_to(self.request.user).select_related("applicant", "employer", "recorded_by")
-        if number := _id_number(self.request):
-            queryset = queryset.filter(applicant__id_number=number)
-        return queryset.order_by("-occurred_on", "-id")
+        return _facts_for(self.request.user)
 
-    @extend_schema(parameters=[ID_NUMBER])
+    @extend_schema(responses={200: FactEventSerializer(many=True), 400: BAD_INPUT},
+                   description="按身份证号查询请用 POST /api/v1/subsidies/facts/search/。")
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        _record_id_search(request, response, "facts")
-        return response
+        _refuse_id_number_in_url(request)
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=FactEventCreateSerializer, responses={201: FactEventSerializer})
     def post(self, request):
@@ -103,6 +124,20 @@ class FactEventListView(SubsidyErrorsMixin, ListAPIView):
         )
         event = FactEvent.objects.select_related("applicant", "employer", "recorded_by").get(pk=event.pk)
         return Response(FactEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class FactEventSearchView(SubsidyErrorsMixin, IdNumberSearchMixin, GenericAPIView):
+    search_what = "facts"
+    """POST: the facts recorded for one settler, found by ID number (in the body, never in the URL)."""
+
+    permission_classes = [ReadsSubsidies]
+    serializer_class = FactEventSerializer
+    pagination_class = Pages
+
+    @extend_schema(request=IdNumberSearchSerializer, responses={200: FactEventSerializer(many=True), 400: BAD_INPUT},
+                   summary="按身份证号查询事实")
+    def post(self, request):
+        return self.search(request, _facts_for(request.user))
 
 
 class FactEventRevokeView(SubsidyErrorsMixin, APIView):
@@ -128,19 +163,27 @@ class EntitlementListView(SubsidyErrorsMixin, ListAPIView):
     pagination_class = Pages
 
     def get_queryset(self):
-        queryset = (
-            entitlements_visible_to(self.request.user).select_related("program", "applicant")
-            .annotate(paid_periods=Count("payments"), paid_fen=Coalesce(Sum("payments__amount_fen"), 0))
-        )
-        if number := _id_number(self.request):
-            queryset = queryset.filter(applicant__id_number=number)
-        return queryset.order_by("id")
+        return _entitlements_for(self.request.user)
 
-    @extend_schema(parameters=[ID_NUMBER])
+    @extend_schema(responses={200: EntitlementSerializer(many=True), 400: BAD_INPUT},
+                   description="按身份证号查询请用 POST /api/v1/subsidies/entitlements/search/。")
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        _record_id_search(request, response, "entitlements")
-        return response
+        _refuse_id_number_in_url(request)
+        return super().get(request, *args, **kwargs)
+
+
+class EntitlementSearchView(SubsidyErrorsMixin, IdNumberSearchMixin, GenericAPIView):
+    search_what = "entitlements"
+    """POST: one settler's entitlements, found by ID number (in the body, never in the URL)."""
+
+    permission_classes = [ReadsSubsidies]
+    serializer_class = EntitlementSerializer
+    pagination_class = Pages
+
+    @extend_schema(request=IdNumberSearchSerializer, responses={200: EntitlementSerializer(many=True), 400: BAD_INPUT},
+                   summary="按身份证号查询补贴资格")
+    def post(self, request):
+        return self.search(request, _entitlements_for(request.user))
 
 
 class PaymentRunDetailView(SubsidyErrorsMixin, RetrieveAPIView):

@@ -107,7 +107,8 @@ def test_entitlements_show_what_has_been_paid_and_a_run_shows_its_progress(clien
     run = pay("kq.stipend", "2026-06")
     client.force_login(staff("auditor"))
 
-    rows = client.get("/api/v1/subsidies/entitlements/", {"id_number": student.id_number}).json()["results"]
+    rows = client.post("/api/v1/subsidies/entitlements/search/", {"id_number": student.id_number},
+                       content_type="application/json").json()["results"]
     stipend = next(row for row in rows if row["program"] == "kq.stipend")
     assert (stipend["paid_periods"], stipend["paid_fen"], stipend["amount_fen"]) == (1, 50_000, 50_000)
     progress = client.get(f"/api/v1/subsidies/runs/{run.pk}/").json()
@@ -124,7 +125,33 @@ def test_every_role_of_keqiao_is_blind_to_a_hangzhou_settler(client, staff, role
     FactEvent.objects.create(applicant=hangzhou, kind="employed", occurred_on=date(2026, 4, 1), source="admin")
     client.force_login(staff(role, jurisdiction="sx.kq"))
 
-    assert client.get(FACTS, {"id_number": hangzhou.id_number}).json()["count"] == 0
-    assert client.get("/api/v1/subsidies/entitlements/", {"id_number": hangzhou.id_number}).json()["count"] == 0
+    def search(path):
+        return client.post(path + "search/", {"id_number": hangzhou.id_number}, content_type="application/json")
+
+    assert search(FACTS).json()["count"] == 0
+    assert search("/api/v1/subsidies/entitlements/").json()["count"] == 0
     client.force_login(staff(role, jurisdiction="hz"))
-    assert client.get(FACTS, {"id_number": hangzhou.id_number}).json()["count"] == 1
+    assert search(FACTS).json()["count"] == 1
+
+
+def test_a_search_by_id_number_goes_in_the_body_never_in_the_url(client, staff, student):
+    record(student, "graduated", date(2026, 6, 20))
+    client.force_login(staff("auditor"))
+    for path in ("/api/v1/subsidies/facts/", "/api/v1/subsidies/entitlements/"):
+        in_url = client.get(path, {"id_number": student.id_number})
+        assert in_url.status_code == 400 and "不能放在网址中" in in_url.json()["id_number"][0]
+        found = client.post(path + "search/", {"id_number": student.id_number.lower()},
+                            content_type="application/json")
+        assert found.status_code == 200 and found.json()["count"] >= 1
+        assert {row["settler"] for row in found.json()["results"]} == {student.id_number_masked}
+        assert client.post(path + "search/", {}, content_type="application/json").status_code == 400
+
+
+def test_the_schema_documents_the_searches_as_post_with_a_body():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in ("/api/v1/subsidies/facts/", "/api/v1/subsidies/entitlements/"):
+        assert not any(p["name"] == "id_number" for p in schema["paths"][path]["get"].get("parameters", []))
+        search = schema["paths"][path + "search/"]["post"]
+        assert set(search["responses"]) >= {"200", "400"} and "requestBody" in search
