@@ -28,5 +28,7 @@ max_requests_jitter = 200
 # without its query string, and the redacting formatter. gunicorn's own would repeat it with the
 # query string, so it stays off; its error log goes to stderr.
 accesslog = None
+# should someone switch it on (GUNICORN_CMD_ARGS="--access-logfile -"): the path without its query string
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -26,7 +26,7 @@ from subsidies.api.serializers import (
     RevokeSerializer,
 )
 from subsidies.errors import RunBusyError, SubsidyError
-from subsidies.models import FactEvent
+from subsidies.models import Entitlement, FactEvent
 from subsidies.selectors import (
     applicants_visible_to,
     entitlements_visible_to,
@@ -76,6 +76,16 @@ def _entitlements_for(user):
         .annotate(paid_periods=Count("payments"), paid_fen=Coalesce(Sum("payments__amount_fen"), 0))
         .order_by("id")
     )
+
+
+def _page_of(serializer_class, name: str):
+    """The schema of a page as Pages answers it (a POST is no list view to drf-spectacular)."""
+    return inline_serializer(name=name, fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
 
 
 class IdNumberSearchMixin:
@@ -133,9 +143,10 @@ class FactEventSearchView(SubsidyErrorsMixin, IdNumberSearchMixin, GenericAPIVie
     permission_classes = [ReadsSubsidies]
     serializer_class = FactEventSerializer
     pagination_class = Pages
+    queryset = FactEvent.objects.none()  # for the schema; the rows come from _facts_for
 
-    @extend_schema(request=IdNumberSearchSerializer, responses={200: FactEventSerializer(many=True), 400: BAD_INPUT},
-                   summary="按身份证号查询事实")
+    @extend_schema(request=IdNumberSearchSerializer, summary="按身份证号查询事实",
+                   responses={200: _page_of(FactEventSerializer, "PaginatedFactEventSearchList"), 400: BAD_INPUT})
     def post(self, request):
         return self.search(request, _facts_for(request.user))
 
@@ -179,9 +190,11 @@ class EntitlementSearchView(SubsidyErrorsMixin, IdNumberSearchMixin, GenericAPIV
     permission_classes = [ReadsSubsidies]
     serializer_class = EntitlementSerializer
     pagination_class = Pages
+    queryset = Entitlement.objects.none()  # for the schema; the rows come from _entitlements_for
 
-    @extend_schema(request=IdNumberSearchSerializer, responses={200: EntitlementSerializer(many=True), 400: BAD_INPUT},
-                   summary="按身份证号查询补贴资格")
+    @extend_schema(request=IdNumberSearchSerializer, summary="按身份证号查询补贴资格",
+                   responses={200: _page_of(EntitlementSerializer, "PaginatedEntitlementSearchList"),
+                              400: BAD_INPUT})
     def post(self, request):
         return self.search(request, _entitlements_for(request.user))
 
