@@ -18,7 +18,6 @@ nothing and returns None.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from applications.models import Applicant
 from applications.models.personal_data import PersonalDataAccess, PersonalDataAuditHead
+from hukou.clientip import UNKNOWN, client_ip
 
 Kind = PersonalDataAccess.Kind
 HEAD_ID = 1
@@ -39,17 +39,12 @@ MINIMUM_RETENTION_MONTHS = 6
 
 
 def client_address(request) -> str | None:
-    """The address the request came from: the socket's peer (REMOTE_ADDR).
-
-    No forwarding header is trusted here. Behind the reverse proxy, the proxy setting of the project
-    (when there is one) is the only place that may say which peer to believe; until then the proxy's
-    own address is what gets recorded, never a client-supplied X-Forwarded-For.
-    """
-    value = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
+    """The address the request came from, by the project's one rule (hukou.clientip: X-Forwarded-For
+    is believed only from TRUSTED_PROXIES); None when there is no request or no usable address."""
+    if request is None:
         return None
+    address = client_ip(request)
+    return None if address == UNKNOWN else address
 
 
 def row_hash(*, prev_hash: str, at: datetime, user_id: int | None, username: str, applicant_id: int | None,
