@@ -104,35 +104,27 @@ ensure_pdf_libraries() {
     || die "installing ${missing[*]} failed (needed to render the PDF documents)"
 }
 
-# Debian's Chromium for the browser tests (tests/portal: pytest-playwright drives /usr/bin/chromium;
-# Playwright's own browser download cannot run here). Installed from Debian's packages when missing.
-ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return 0
+# A test tool from Debian's packages, installed when its program is missing:
+# ensure_debian_tool PROGRAM PACKAGE "what it is for".
+ensure_debian_tool() {
+  local program=$1 package=$2 purpose=$3
+  [ -x "$program" ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "warning: not a Debian system; install Chromium as /usr/bin/chromium yourself (browser tests)"
+    log "warning: not a Debian system; install $package as $program yourself ($purpose)"
     return 0
   fi
-  log "installing chromium (browser tests)"
+  log "installing $package ($purpose)"
   local sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   "${sudo[@]}" apt-get update -qq \
     && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-    || die "installing chromium failed (needed by the browser tests)"
+      apt-get install -y -qq --no-install-recommends "$package" >/dev/null \
+    || die "installing $package failed (needed by the $purpose)"
 }
 
+# Debian's Chromium for the browser tests (tests/portal: pytest-playwright drives /usr/bin/chromium;
+# Playwright's own browser download cannot run here).
+ensure_chromium() { ensure_debian_tool /usr/bin/chromium chromium "browser tests"; }
+
 # Debian's nginx for the edge tests (tests/hukou/test_edge.py runs deploy/nginx.conf in front of gunicorn).
-ensure_nginx() {
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] && return 0
-  if ! command -v apt-get >/dev/null 2>&1; then
-    log "warning: not a Debian system; install nginx yourself (edge tests)"
-    return 0
-  fi
-  log "installing nginx (edge tests)"
-  local sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq \
-    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq --no-install-recommends nginx >/dev/null \
-    || die "installing nginx failed (needed by the edge tests)"
-}
+ensure_nginx() { ensure_debian_tool /usr/sbin/nginx nginx "edge tests"; }

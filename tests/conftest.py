@@ -29,6 +29,7 @@ def celery_worker_process(settings):
     from django.db import connection
 
     from hukou.celery import app
+    from tests.processes import stop_process
 
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL: a real broker")
@@ -50,11 +51,7 @@ def celery_worker_process(settings):
                 raise RuntimeError("the Celery worker did not start")
         yield queue
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_process(worker)
 
 
 @pytest.fixture(autouse=True)

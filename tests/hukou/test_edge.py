@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.processes import stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SLOW_CLIENTS = 6  # three times what stalled the demo's two sync workers
@@ -98,12 +100,7 @@ def gunicorn():
             time.sleep(0.2)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def test_slow_clients_do_not_stall_gunicorn(gunicorn):
@@ -153,8 +150,7 @@ def nginx(gunicorn, tmp_path_factory):
         _wait_for_port(port, server)
         yield port, tmp_path / "access.log"
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop_process(server)
 
 
 def test_behind_nginx_many_slow_clients_and_a_huge_body_never_reach_gunicorn(nginx):

@@ -19,6 +19,7 @@ from hukou.celery import app
 from subsidies.models import Payment, PaymentRun
 from subsidies.services.runs import payment_run_start
 from subsidies.tasks import payment_run_task
+from tests.processes import stop_process
 from tests.subsidies.factories import LATER, bulk_entitlements
 
 ROWS = 40_000
@@ -61,14 +62,8 @@ class Workers:
         return beat
 
     def stop_all(self) -> None:
-        for worker in self.started:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    worker.wait()
+        for process in self.started:
+            stop_process(process)
 
 
 @pytest.fixture
@@ -91,21 +86,26 @@ def _run(run_id: int) -> PaymentRun:
     return PaymentRun.objects.get(pk=run_id)
 
 
+def _kill_mid_run(workers: Workers, run: PaymentRun) -> PaymentRun:
+    """A worker starts the run and is SIGKILLed after ten chunks; the run as the kill left it."""
+    worker, queue = workers.start()
+    payment_run_task.apply_async(args=[run.pk], queue=queue)
+    _wait_for(lambda: _run(run.pk).processed >= 10 * CHUNK, "the worker made no progress")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    killed = _run(run.pk)
+    assert killed.status == "running", "the run finished before the kill: make it bigger"
+    assert 0 < killed.inserted < ROWS
+    return killed
+
+
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_run_then_a_rerun_pays_every_entitlement_exactly_once(workers):
     bulk_entitlements(rows=ROWS, prefix="kill")
     run = payment_run_start(program_code="kq.stipend", period="2026-03", now=LATER, chunk_size=CHUNK)
 
-    first, queue = workers.start()
-    payment_run_task.apply_async(args=[run.pk], queue=queue)
-    _wait_for(lambda: _run(run.pk).processed >= 10 * CHUNK, "the worker made no progress")
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
-
-    killed = _run(run.pk)
-    assert killed.status == "running", "the run finished before the kill: make it bigger"
-    assert 0 < killed.inserted < ROWS
+    killed = _kill_mid_run(workers, run)
     assert Payment.objects.filter(period="2026-03").count() == killed.inserted  # chunk and progress commit together
 
     second, queue = workers.start()
@@ -142,14 +142,7 @@ def test_a_killed_run_is_resumed_by_the_beat_schedule_alone(workers, tmp_path):
     here, and the stall threshold set to 2 s, so the test takes seconds instead of minutes)."""
     bulk_entitlements(rows=ROWS, prefix="beat")
     run = payment_run_start(program_code="kq.stipend", period="2026-03", now=LATER, chunk_size=CHUNK)
-
-    first, first_queue = workers.start()
-    payment_run_task.apply_async(args=[run.pk], queue=first_queue)
-    _wait_for(lambda: _run(run.pk).processed >= 10 * CHUNK, "the worker made no progress")
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
-    killed = _run(run.pk)
-    assert killed.status == "running" and 0 < killed.inserted < ROWS
+    _kill_mid_run(workers, run)
 
     second, queue = workers.start(PAYMENT_RUN_STALLED_AFTER_SECONDS="2")
     job = PeriodicTask.objects.get(task="subsidies.resume_stalled_runs")
