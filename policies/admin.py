@@ -4,9 +4,11 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hukou.admin_base import GuardedHistoryAdmin
+from hukou.jsonlimits import JsonInputError, json_loads_bounded
 from policies.models import (
     Follower,
     Honour,
@@ -28,7 +30,16 @@ from policies.models.targets import AGE_BANDS, EDUCATION_LEVELS
 
 
 class ReadableJSONField(forms.JSONField):
-    """JSON in a textarea, indented and with Chinese left as Chinese."""
+    """JSON in a textarea, indented and with Chinese left as Chinese; depth-limited like every JSON input
+    (hukou.jsonlimits), so a nesting bomb is a form error, not a RecursionError."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                json_loads_bounded(value)
+            except JsonInputError as error:
+                raise ValidationError(error.message, code="invalid") from None
+        return super().to_python(value)
 
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):

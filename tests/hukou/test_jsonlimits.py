@@ -5,11 +5,13 @@ import io
 import sys
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from applications.models import Application
 from hukou.jsonlimits import JsonInputError, json_depth, json_loads_bounded
+from policies.admin import ReadableJSONField
 from tests.applications.factories import ApplicantFactory
 
 BOMB = '{"a":' * 5000 + "1" + "}" * 5000
@@ -57,3 +59,10 @@ def test_the_eligibility_command_exits_2_naming_the_facts(monkeypatch):
                      stderr=err)
     assert exit_.value.code == 2
     assert err.getvalue().startswith("error: facts: JSON 嵌套过深")
+
+
+def test_the_policy_admin_refuses_a_nesting_bomb_beside_the_field():
+    field = ReadableJSONField()
+    with pytest.raises(ValidationError, match="嵌套过深"):
+        field.clean(BOMB)
+    assert field.clean('[{"label": "x", "rule": {"==": [1, 1]}}]') == [{"label": "x", "rule": {"==": [1, 1]}}]
