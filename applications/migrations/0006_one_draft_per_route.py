@@ -29,7 +29,7 @@ def withdraw_duplicate_drafts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0004_portal_visits_ratings"),
+        ("applications", "0005_personal_data_access"),
     ]
 
     operations = [

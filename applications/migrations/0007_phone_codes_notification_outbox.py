@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('django_celery_beat', '0019_alter_periodictasks_options'),
-        ('applications', '0005_one_draft_per_route'),
+        ('applications', '0006_one_draft_per_route'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
