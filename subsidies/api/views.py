@@ -97,7 +97,9 @@ class IdNumberSearchMixin:
         number = form.validated_data["id_number"].strip().upper()
         page = self.paginate_queryset(queryset.filter(applicant__id_number=number))
         if page:  # a search that found the person's rows is a view of their data: recorded
-            applicant = applicants_visible_to(request.user).filter(id_number=number).values_list("pk", flat=True).first()
+            applicant = (
+                applicants_visible_to(request.user).filter(id_number=number).values_list("pk", flat=True).first()
+            )
             personal_data_access_record(request=request, applicant=applicant, kind=Kind.ID_SEARCH,
                                         detail=f"API {self.search_what}: {len(page)}")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
