@@ -89,7 +89,9 @@ def test_subsidies_searches_by_id_number_and_record_pages_are_recorded(client, c
     event = record(settler, "graduated", date(2026, 6, 20))
     login(client, clerk)
 
-    assert client.get("/api/v1/subsidies/facts/", {"id_number": settler.id_number}).json()["count"] == 1
+    found = client.post("/api/v1/subsidies/facts/search/", {"id_number": settler.id_number},
+                        content_type="application/json")
+    assert found.json()["count"] == 1
     assert client.get("/api/v1/subsidies/facts/").status_code == 200  # no person searched: nothing recorded
     assert client.get(reverse("admin:subsidies_factevent_change", args=[event.pk])).status_code == 200
     assert client.get(reverse("admin:subsidies_entitlement_changelist"), {"q": settler.id_number}).status_code == 200
