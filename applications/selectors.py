@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from applications.access import scope_queryset, user_has_role, user_scope
 from applications.models import Application, PersonalDataAccess
 from applications.models.applications import QUEUE_INDEX_STATES as QUEUE_STATES
+from policies.eligibility.checklist import checklist_applicable
 from policies.models import AddressOption
 
 # The staff roles that work on or audit single cases; finance, policy admins and leaders have no
@@ -100,3 +104,13 @@ def application_timeline(application: Application) -> list[dict]:
         }
         for t in application.transitions.select_related("actor")
     ]
+
+
+def application_checklist(application: Application, on: date | None = None) -> list[dict]:
+    """The materials this case asks for: frozen at submission; for a draft, the route's checklist as
+    the declared facts call for it (materials follow the facts: a renter is not asked for a property
+    certificate)."""
+    frozen = (application.route_snapshot or {}).get("material_checklist")
+    if frozen is not None and application.route_snapshot:
+        return frozen
+    return checklist_applicable(application.route.material_checklist, application.facts, on or timezone.localdate())

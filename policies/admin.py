@@ -3,13 +3,15 @@
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hukou.admin_base import GuardedHistoryAdmin
 from hukou.jsonlimits import JsonInputError, json_loads_bounded
 from policies.models import (
+    FACT_EVENT_KINDS,
     Follower,
     Honour,
     HousingProgram,
@@ -67,7 +69,8 @@ class SettlementRouteForm(forms.ModelForm):
         model = SettlementRoute
         fields = [
             "code", "name", "document", "clause", "active", "sort_order", "jurisdictions", "excluded_jurisdictions",
-            "criteria", "followers", "material_checklist", "promised_working_days", "address_options", "note",
+            "criteria", "followers", "followers_cohabit", "material_checklist", "promised_working_days",
+            "address_options", "note",
         ]
 
     def clean_material_checklist(self):
@@ -112,7 +115,7 @@ class SettlementRouteAdmin(PolicyAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "document", "clause", "active", "sort_order"]}),
         (_("Where"), {"fields": ["jurisdictions", "excluded_jurisdictions"]}),
-        (_("Who qualifies"), {"fields": ["criteria", "followers"]}),
+        (_("Who qualifies"), {"fields": ["criteria", "followers", "followers_cohabit"]}),
         (_("Handling"), {"fields": ["material_checklist", "promised_working_days", "address_options", "note"]}),
     ]
 
@@ -134,11 +137,40 @@ class PointsIndicatorInline(admin.TabularInline):
     show_change_link = True
 
 
+def indicators_without_table(scheme: PointsScheme) -> list[str]:
+    """The indicators of a scheme that have no scoring table yet: they score nothing."""
+    return [i.name for i in scheme.indicators.all() if not any(True for _band in i.bands.all())]
+
+
 @admin.register(PointsScheme)
 class PointsSchemeAdmin(PolicyAdmin):
-    list_display = ["name", "jurisdiction", "valid_from", "valid_until", "threshold"]
+    """A scheme whose indicators lack scoring tables is incomplete: it is said on the list and on the
+    scheme's page, since nobody can reach the line while they score nothing (杭政 二(四))."""
+
+    list_display = ["name", "jurisdiction", "valid_from", "valid_until", "threshold", "completeness"]
     list_select_related = ["jurisdiction"]
     inlines = [PointsIndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("indicators__bands")
+
+    @admin.display(description=_("scoring tables"))
+    def completeness(self, obj):
+        missing = indicators_without_table(obj)
+        if not missing:
+            return _("complete")
+        return format_html('<strong style="color:#ba2121">{}</strong>',
+                           _("incomplete, no table: %(names)s") % {"names": "、".join(missing)})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        scheme = self.get_queryset(request).filter(pk=object_id).first()
+        missing = indicators_without_table(scheme) if scheme else []
+        if missing and request.method == "GET":
+            self.message_user(request, _(
+                "This points scheme is incomplete: these indicators have no scoring table and score 0, "
+                "so the public is told that only the configured indicators count: %(names)s."
+            ) % {"names": "、".join(missing)}, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class PointsBandInline(admin.TabularInline):
@@ -162,11 +194,41 @@ class HonourAdmin(PolicyAdmin):
     search_fields = ["code", "name"]
 
 
+FACT_CHOICES = list(FACT_EVENT_KINDS.items())
+
+
+class SubsidyProgramForm(forms.ModelForm):
+    """Conditions are edited like route criteria: compiled on save, the place of an error named."""
+
+    conditions = ReadableJSONField(label=_("conditions"), widget=_json_widget(20))
+    starts_with = forms.TypedMultipleChoiceField(
+        label=_("starts with the facts"), choices=FACT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    stops_with = forms.TypedMultipleChoiceField(
+        label=_("stops with the facts"), choices=FACT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = SubsidyProgram
+        fields = [
+            "code", "name", "document", "clause", "jurisdiction", "active", "amount_fen", "period", "max_periods",
+            "beneficiary", "family", "stacks_with", "commitment_years", "conditions", "starts_with", "stops_with",
+            "description",
+        ]
+
+
 @admin.register(SubsidyProgram)
 class SubsidyProgramAdmin(PolicyAdmin):
+    form = SubsidyProgramForm
     list_display = ["code", "name", "amount_fen", "period", "max_periods", "family", "beneficiary", "active"]
-    filter_horizontal = ["stacks_with", "routes"]
+    filter_horizontal = ["stacks_with"]
     search_fields = ["code", "name"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "document", "clause", "jurisdiction", "active"]}),
+        (_("Money"), {"fields": ["amount_fen", "period", "max_periods", "beneficiary", "family", "stacks_with"]}),
+        (_("Who qualifies"), {"fields": ["conditions", "description"]}),
+        (_("When it pays"), {"fields": ["starts_with", "stops_with", "commitment_years"]}),
+    ]
 
 
 @admin.register(HousingProgram)

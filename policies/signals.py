@@ -14,9 +14,12 @@ from policies.models import (
     PointsScheme,
     PolicyDocument,
     SettlementRoute,
+    SubsidyProgram,
 )
 
-ENGINE_MODELS = (Jurisdiction, PolicyDocument, SettlementRoute, PointsScheme, PointsIndicator, PointsBand, Honour)
+ENGINE_MODELS = (
+    Jurisdiction, PolicyDocument, SettlementRoute, PointsScheme, PointsIndicator, PointsBand, Honour, SubsidyProgram,
+)
 ENGINE_M2M = (SettlementRoute.jurisdictions.through, SettlementRoute.excluded_jurisdictions.through)
 
 

@@ -251,11 +251,20 @@ class FamilyMemberForm(forms.Form):
     id_number = forms.CharField(label="居民身份证号码", max_length=18, min_length=18, error_messages={
         **required("请填写随迁人员的身份证号码"), "min_length": ID_NUMBER_INVALID, "max_length": ID_NUMBER_INVALID},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    lives_with_applicant = forms.TypedChoiceField(
+        label="是否与您共同居住生活", choices=[("", "请选择"), ("1", "是"), ("0", "否")],
+        coerce=lambda value: value == "1", empty_value=None, required=False,
+        help_text="本途径要求随迁人员与申请人共同居住生活。")
 
-    def __init__(self, *args, relations: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, relations: list[tuple[str, str]], cohabit: bool = False, **kwargs):
         kwargs.setdefault("prefix", "family")
         super().__init__(*args, **kwargs)
         self.fields["relation"].choices = [("", "请选择"), *relations]
+        if not cohabit:  # asked only where the route requires it (嘉政 一)
+            del self.fields["lives_with_applicant"]
+        else:
+            self.fields["lives_with_applicant"].required = True
+            self.fields["lives_with_applicant"].error_messages["required"] = "请选择是否共同居住生活"
 
     def clean_id_number(self) -> str:
         return _check_id_number(self.cleaned_data["id_number"])

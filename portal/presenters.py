@@ -11,9 +11,11 @@ from django.utils import timezone
 from applications.documents.render import DOCUMENT_KINDS
 from applications.formatting import chinese_date as chinese_day
 from applications.models import Application, ApplicationState
+from applications.selectors import application_checklist
 from applications.services.appointments import BOOKABLE_STATES
 from applications.services.ratings import RATEABLE_STATES
 from policies.models import Follower, Jurisdiction
+from subsidies.money import yuan
 
 S = ApplicationState
 # While the working-day clock runs (it restarts when a correction is answered; a decision stops it).
@@ -112,7 +114,7 @@ class ChecklistRow:
 
 
 def checklist_rows(application: Application, materials: list, notice=None) -> list[ChecklistRow]:
-    checklist = (application.route_snapshot or {}).get("material_checklist") or application.route.material_checklist
+    checklist = application_checklist(application)
     by_code: dict[str, list] = {}
     for material in materials:
         by_code.setdefault(material.checklist_code, []).append(material)
@@ -165,3 +167,20 @@ def can_book(application: Application) -> bool:
 
 def can_rate(application: Application) -> bool:
     return application.state in RATEABLE_STATES
+
+
+_PERIODS = {"month": ("每月", "个月"), "year": ("每年", "年"), "once": ("一次性", "次")}
+
+
+def program_rows(programs: list[dict], beneficiaries: dict[str, str]) -> list[dict]:
+    """落户后可享受的补贴: each program of a route's result, with its amount in words (yuan from integer
+    fen, no float), the entitled ones first."""
+    rows = []
+    for program in programs:
+        every, unit = _PERIODS.get(program["period"], ("每期", "期"))
+        amount = yuan(program["amount_fen"]).removesuffix(".00")
+        text = f"{every} {amount} 元"
+        if program["period"] != "once":
+            text += f"，最长 {program['max_periods']} {unit}"
+        rows.append({**program, "amount_text": text, "to_employer": beneficiaries.get(program["code"]) == "employer"})
+    return sorted(rows, key=lambda row: not row["entitled"])

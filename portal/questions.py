@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from policies.eligibility.catalogue import get_catalogue
-from policies.models import SettlementRoute
+from policies.models import SettlementRoute, SubsidyProgram
 
 YES_NO = [("0", "否"), ("1", "是")]
 
@@ -60,6 +60,11 @@ QUESTIONS: dict[str, Question] = {
         _Q("hukou.in_target_city", "您的户口是否已经在{city}（包括{city}下辖的各区、县、市）？", "bool"),
         _Q("hukou.in_target_urban_area", "您的户口是否已经在{city}市区（城镇）？", "bool"),
         _Q("hukou.in_yrd", "您的户口是否在长三角地区（上海、江苏、浙江、安徽）？", "bool"),
+        _Q("hukou.rural", "您现在是农村户口吗？", "bool"),
+        _Q("address_lost", "您是否因下列原因，失去了在现户口所在地址继续登记户口的条件？", "choice",
+           (("land_expropriation", "土地征收"), ("house_expropriation", "房屋征迁"),
+            ("property_transfer", "房屋产权转移（出售、赠与等）"), ("divorce", "离婚"), ("other", "其他原因")),
+           help="户口已在{place}、但原住址不能再登记户口的才需选择；没有可不选。"),
         _Q("education", "最高学历", "choice",
            (("none", "无"), ("high_school", "高中"), ("secondary_vocational", "中专、职高或技校"),
             ("junior_college", "大专"), ("bachelor", "本科"), ("master", "硕士研究生"),
@@ -82,6 +87,10 @@ QUESTIONS: dict[str, Question] = {
         _Q("employment.employed", "您现在有工作吗（签了劳动合同）？", "bool"),
         _Q("employment.in_target", "您的工作单位在{place}吗？", "bool"),
         _Q("employment.contract_months", "劳动（聘用）合同期限", "months", help="按月计，如两年填 24。"),
+        _Q("employment.started_on", "现在这份工作是哪天开始的？", "date", help="按劳动合同或入职日期填写。"),
+        _Q("employment.first_after_graduation", "这是您毕业后的第一份工作吗？", "bool",
+           help="毕业到这份工作之间没有做过其他工作，选“是”。"),
+        _Q("employment.months_in_target", "在{city}累计就业的月数", "months"),
         _Q("employment.manager_at_above_scale_enterprise", "您在规模以上企业担任中层及以上管理职务吗？", "bool"),
         _Q("social_insurance.local_months", "在{city}缴纳社会保险的月数", "months", help="包括补缴的月数。"),
         _Q("social_insurance.back_paid_months", "其中补缴的月数", "months"),
@@ -91,6 +100,7 @@ QUESTIONS: dict[str, Question] = {
         _Q("residence.continuous_months", "在{city}连续居住的月数", "months"),
         _Q("residence.permit", "您持有当地的《浙江省居住证》吗？", "bool"),
         _Q("residence.registration_months", "已办理居住登记的月数", "months", help="没有办理过填 0。"),
+        _Q("residence.whole_family_moving", "您是全家一起迁来（举家迁徙）吗？", "bool"),
         _Q("business.runs_local_business", "您在当地经营企业或个体工商户吗？", "bool"),
         _Q("business.tax_months", "经营连续纳税的月数", "months"),
         _Q("business.social_insurance_months", "经营期间连续缴纳社会保险的月数", "months"),
@@ -112,7 +122,7 @@ QUESTIONS: dict[str, Question] = {
 _TOP_LEVEL_GROUP = {
     "birth_date": "basic", "sex": "basic", "marital_status": "basic", "education": "education",
     "general_college": "education", "graduation_date": "education", "overseas_returnee": "education",
-    "professional_title": "skills", "vocational_level": "skills", "honors": "skills",
+    "professional_title": "skills", "vocational_level": "skills", "honors": "skills", "address_lost": "hukou",
 }
 ALWAYS_ASKED = ("birth_date", "sex")  # the facts contract requires them (ages come from the birth date)
 
@@ -180,10 +190,18 @@ def questionnaire_for(*, place: str, place_name: str, city_name: str, on: date) 
     codes = [route.code for route in routes]
     needed: set[str] = set(ALWAYS_ASKED)
     uses_points = False
-    for criteria in SettlementRoute.objects.filter(code__in=codes).values_list("criteria", flat=True):
+    for criteria, checklist in SettlementRoute.objects.filter(code__in=codes).values_list(
+            "criteria", "material_checklist"):
         for criterion in criteria:
             needed |= rule_variables(criterion.get("rule"))
             uses_points = uses_points or rule_uses_points(criterion.get("rule"))
+        for item in checklist:  # materials follow the facts
+            needed |= rule_variables(item.get("when"))
+    # what settling would bring (绍柯 二(二)4–5): the facts the programs in force there read
+    program_codes = [program.code for program in catalogue.programs_for(place, on)]
+    for conditions in SubsidyProgram.objects.filter(code__in=program_codes).values_list("conditions", flat=True):
+        for condition in conditions:
+            needed |= rule_variables(condition.get("rule")) - {"settlement.route"}
     if any(path.startswith("joining.") for path in needed):
         needed.add("joining.relation")  # the group starts by asking whether one joins anybody at all
     questions = []

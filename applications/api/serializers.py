@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications.models import Applicant, Application, ApplicationState, FamilyMember, Material, Notification
+from applications.selectors import application_checklist
 
 # --- input -------------------------------------------------------------------------------------
 
@@ -35,6 +36,10 @@ class FamilyMemberCreateSerializer(serializers.Serializer):
     )
     real_name = serializers.CharField(max_length=60, help_text="随迁人员姓名")
     id_number = serializers.CharField(max_length=18, help_text="随迁人员身份证号码")
+    lives_with_applicant = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="是否与申请人共同居住生活（途径要求时必填，如嘉兴 嘉政 一）",
+    )
 
 
 class MaterialUploadSerializer(serializers.Serializer):
@@ -142,7 +147,7 @@ class MaterialSerializer(serializers.ModelSerializer):
 
 
 def checklist(application: Application) -> list[dict]:
-    return (application.route_snapshot or {}).get("material_checklist") or application.route.material_checklist
+    return application_checklist(application)
 
 
 def checklist_names(application: Application) -> dict[str, str]:

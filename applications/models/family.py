@@ -15,6 +15,10 @@ class FamilyMember(models.Model):
     relation = models.CharField(_("relation"), max_length=20, choices=Follower.choices)
     real_name = models.CharField(_("real name"), max_length=60)
     id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    lives_with_applicant = models.BooleanField(
+        _("lives with the applicant"), null=True, blank=True,
+        help_text=_("共同居住生活: asked where the route requires it (嘉政 一)."),
+    )
 
     class Meta:
         verbose_name = _("family member who follows")

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from applications.errors import ApplicationError, DraftExistsError
 from applications.models import Applicant, Application, ApplicationState, FamilyMember, Material
+from applications.selectors import application_checklist
 from applications.services.case_numbers import case_number_new
+from applications.services.followers import follower_check
 from applications.validators import normalize_id_number, validate_id_number
 from policies.eligibility.engine import eligibility_evaluate
 from policies.eligibility.errors import EligibilityInputError
@@ -84,13 +86,11 @@ def application_facts_update(*, application: Application, facts: dict) -> Applic
     return application
 
 
-def family_member_add(*, application: Application, relation: str, real_name: str, id_number: str) -> FamilyMember:
-    """随迁: only a relation the route allows, with a valid ID number, once per case."""
+def family_member_add(*, application: Application, relation: str, real_name: str, id_number: str,
+                      lives_with_applicant: bool | None = None, on: date | None = None) -> FamilyMember:
+    """随迁: a relation the route allows and the ID number bears out, with a valid ID number, once per
+    case (applications.services.followers says what is checked; submission checks again)."""
     _require_draft(application)
-    allowed = application.route.followers
-    if relation not in allowed:
-        names = "、".join(allowed) or "（该途径不允许随迁）"
-        raise ApplicationError("relation", f"该落户途径不允许此随迁关系；可随迁：{names}")
     if not real_name or not real_name.strip():
         raise ApplicationError("real_name", "请填写姓名")
     try:
@@ -98,12 +98,15 @@ def family_member_add(*, application: Application, relation: str, real_name: str
     except ValidationError:
         raise ApplicationError("id_number", "身份证号码无效（18位，末位为校验码或X）") from None
     id_number = normalize_id_number(id_number)
+    follower_check(route=application.route, facts=application.facts or {}, relation=relation, id_number=id_number,
+                   lives_with_applicant=lives_with_applicant, on=on or timezone.localdate())
     if id_number == application.applicant.id_number:
         raise ApplicationError("id_number", "随迁人员不能是申请人本人")
     if application.family_members.filter(id_number=id_number).exists():
         raise ApplicationError("id_number", "该随迁人员已添加")
     return FamilyMember.objects.create(
-        application=application, relation=relation, real_name=real_name.strip(), id_number=id_number
+        application=application, relation=relation, real_name=real_name.strip(), id_number=id_number,
+        lives_with_applicant=lives_with_applicant,
     )
 
 
@@ -115,7 +118,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def _checklist_item(application: Application, code: str) -> dict:
-    for item in application.route.material_checklist:
+    for item in application_checklist(application):
         if item["code"] == code:
             return item
     raise ApplicationError("checklist_code", f"材料清单中没有此项：{code!r}")

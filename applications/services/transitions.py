@@ -22,8 +22,10 @@ from applications.models import (
     Material,
     Registration,
 )
-from applications.selectors import registration_address_options
+from applications.selectors import application_checklist, registration_address_options
+from applications.services.followers import followers_check_all
 from applications.services.notifications import notification_create
+from policies.eligibility.checklist import checklist_applicable
 from policies.eligibility.engine import eligibility_evaluate
 from policies.services.calendar import add_working_days
 
@@ -77,7 +79,7 @@ def _restart_clock(application: Application, on: date) -> None:
     application.due_date = add_working_days(on, days)
 
 
-def _route_snapshot(application: Application) -> dict:
+def _route_snapshot(application: Application, on: date) -> dict:
     route = application.route
     return {
         "code": route.code,
@@ -87,7 +89,7 @@ def _route_snapshot(application: Application) -> dict:
         "clause": route.clause,
         "criteria": route.criteria,
         "followers": route.followers,
-        "material_checklist": route.material_checklist,
+        "material_checklist": checklist_applicable(route.material_checklist, application.facts, on),
         "promised_working_days": route.promised_working_days,
         "address_options": route.address_options,
     }
@@ -98,8 +100,8 @@ def _missing_required(application: Application, since=None) -> list[dict]:
     if since is not None:
         uploads = uploads.filter(uploaded_at__gt=since)
     present = set(uploads.values_list("checklist_code", flat=True))
-    checklist = (application.route_snapshot or {}).get("material_checklist") or application.route.material_checklist
-    return [item for item in checklist if item.get("required", True) and item["code"] not in present]
+    return [item for item in application_checklist(application)
+            if item.get("required", True) and item["code"] not in present]
 
 
 def application_submit(*, application_id: int, actor, expected_version: int | None = None,
@@ -117,7 +119,8 @@ def application_submit(*, application_id: int, actor, expected_version: int | No
         if not route_result["eligible"]:
             failing = [c["label"] for c in route_result["conditions"] if not c["ok"]]
             raise ApplicationError("route", "不符合该落户途径的条件：" + "；".join(failing), details=failing)
-        application.route_snapshot = _route_snapshot(application)
+        followers_check_all(application=application, on=on)
+        application.route_snapshot = _route_snapshot(application, on)
         missing = _missing_required(application)
         if missing:
             names = [item["name"] for item in missing]

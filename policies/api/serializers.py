@@ -13,6 +13,16 @@ class ConditionResultSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
 
 
+class ProgramResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    entitled = serializers.BooleanField()
+    conditions = ConditionResultSerializer(many=True)
+    amount_fen = serializers.IntegerField(help_text="每期金额（分）")
+    period = serializers.ChoiceField(choices=["month", "year", "once"])
+    max_periods = serializers.IntegerField()
+
+
 class RouteResultSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -20,6 +30,9 @@ class RouteResultSerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     followers = serializers.ListField(child=serializers.CharField())
     conditions = ConditionResultSerializer(many=True)
+    programs = ProgramResultSerializer(
+        many=True, help_text="落户后可享受的补贴（仅对符合条件的途径计算；不符合的为空列表）"
+    )
 
 
 class EligibilityResultSerializer(serializers.Serializer):

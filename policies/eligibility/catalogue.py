@@ -7,6 +7,7 @@ POLICY_RELOAD_CHECK_SECONDS, compares a shared version in the cache to see edits
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -39,6 +40,27 @@ class CompiledRoute:
     promised_working_days: int
     material_checklist: tuple[dict, ...]
     address_options: tuple[str, ...]
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+
+@dataclass(frozen=True)
+class CompiledProgram:
+    """A subsidy program (绍柯 二(二)4–5): who is entitled is decided by its conditions."""
+
+    code: str
+    name: str
+    citation: str
+    jurisdiction: str
+    in_force_from: date
+    in_force_until: date | None
+    amount_fen: int
+    period: str
+    max_periods: int
+    beneficiary: str
+    conditions: tuple[tuple[str, Evaluator, bool], ...]
+    reads_route: bool  # a condition reads settlement.route: evaluated per route, else once per person
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
@@ -86,6 +108,7 @@ class PointsResult:
     threshold: Decimal
     scheme: str
     unconfigured: tuple[str, ...]
+    configured: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,7 +120,13 @@ class Catalogue:
     schemes: dict[str, tuple[CompiledScheme, ...]]  # jurisdiction code -> newest first
     point_codes: frozenset[str]
     honours: dict[str, str]  # code -> name, in the policy table's order (Honour)
+    programs: tuple[CompiledProgram, ...] = ()
     _memo: dict = field(default_factory=dict)
+
+    def programs_for(self, jurisdiction: str, day: date) -> tuple[CompiledProgram, ...]:
+        """Subsidy programs of the jurisdiction or an ancestor, in force on the day."""
+        lineage = set(self.ancestors[jurisdiction])
+        return tuple(p for p in self.programs if p.jurisdiction in lineage and p.in_force_on(day))
 
     def routes_for(self, jurisdiction: str, day: date) -> tuple[CompiledRoute, ...]:
         """Routes defined on the jurisdiction or an ancestor, not excluded there, in force on the day."""
@@ -126,18 +155,19 @@ class Catalogue:
         if scheme is None:
             return None
         total = Decimal(0)
-        unconfigured = []
+        unconfigured, configured = [], []
         for indicator in scheme.indicators:
             if not indicator.bands:
                 unconfigured.append(indicator.name)
                 continue
+            configured.append(indicator.name)
             raw = age if indicator.source == "age" else declared.get(indicator.code, 0)
             total += indicator.score(Decimal(str(raw)))
-        return PointsResult(total, scheme.threshold, scheme.name, tuple(unconfigured))
+        return PointsResult(total, scheme.threshold, scheme.name, tuple(unconfigured), tuple(configured))
 
 
 def load_catalogue(version: str | None = None) -> Catalogue:
-    from policies.models import Honour, Jurisdiction, PointsScheme, SettlementRoute
+    from policies.models import Honour, Jurisdiction, PointsScheme, SettlementRoute, SubsidyProgram
 
     parents = dict(Jurisdiction.objects.values_list("code", "parent__code"))
     names = dict(Jurisdiction.objects.values_list("code", "name"))
@@ -192,7 +222,20 @@ def load_catalogue(version: str | None = None) -> Catalogue:
         )
     ordered = {code: tuple(sorted(items, key=lambda s: s.valid_from, reverse=True)) for code, items in schemes.items()}
     honours = dict(Honour.objects.filter(active=True).values_list("code", "name"))
-    return Catalogue(version, ancestors, names, tuple(routes), ordered, frozenset(point_codes), honours)
+    programs = tuple(
+        CompiledProgram(
+            code=program.code, name=program.name, citation=program.citation,
+            jurisdiction=program.jurisdiction.code, in_force_from=program.document.in_force_from,
+            in_force_until=program.document.in_force_until, amount_fen=program.amount_fen,
+            period=program.period, max_periods=program.max_periods, beneficiary=program.beneficiary,
+            conditions=tuple(compile_criteria(program.conditions, program=True)),
+            reads_route="settlement.route" in json.dumps(program.conditions),
+        )
+        for program in SubsidyProgram.objects.filter(active=True).select_related("document", "jurisdiction")
+    )
+    return Catalogue(
+        version, ancestors, names, tuple(routes), ordered, frozenset(point_codes), honours, programs
+    )
 
 
 class _CatalogueHolder:

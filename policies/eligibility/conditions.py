@@ -90,10 +90,15 @@ def _num(value: Any):
     return 0 if value is None or isinstance(value, bool) else value
 
 
+# What a subsidy program's conditions may read besides the facts: the route the person settles by.
+SETTLEMENT_FIELDS = {"settlement.route": {"type": "string", "format": None, "enum": None, "default": None}}
+
+
 class _Compiler:
-    def __init__(self):
-        self.fields = fact_fields()
+    def __init__(self, program: bool = False):
+        self.fields = {**fact_fields(), **SETTLEMENT_FIELDS} if program else fact_fields()
         self._honour_codes = None
+        self._route_codes = None
 
     def compile(self, node: Any, path: str) -> Evaluator:
         if isinstance(node, dict):
@@ -166,7 +171,14 @@ class _Compiler:
 
     # --- comparisons ---
     def _enum(self, name: str):
-        """The values a fact can take: the schema's enum, or for ``honors`` the honours policy table."""
+        """The values a fact can take: the schema's enum, or for ``honors`` the honours policy table
+        (``settlement.route``: the routes table)."""
+        if name == "settlement.route":
+            if self._route_codes is None:
+                from policies.models import SettlementRoute
+
+                self._route_codes = tuple(SettlementRoute.objects.values_list("code", flat=True))
+            return self._route_codes
         if name == "honors":
             if self._honour_codes is None:
                 from policies.models import Honour
@@ -339,10 +351,10 @@ class _Compiler:
     }
 
 
-def compile_rule(rule: Any, path: str = "rule") -> Evaluator:
+def compile_rule(rule: Any, path: str = "rule", *, program: bool = False) -> Evaluator:
     if not isinstance(rule, dict):
         raise ConditionError(path, "规则必须是 JsonLogic 运算对象")
-    return _Compiler().compile(rule, path)
+    return _Compiler(program).compile(rule, path)
 
 
 def uses_points(rule: Any) -> bool:
@@ -353,8 +365,9 @@ def uses_points(rule: Any) -> bool:
     return False
 
 
-def compile_criteria(criteria: Any) -> list[tuple[str, Evaluator, bool]]:
-    """Validate and compile a route's criteria: [(label, evaluator, uses points)]."""
+def compile_criteria(criteria: Any, *, program: bool = False) -> list[tuple[str, Evaluator, bool]]:
+    """Validate and compile a route's criteria (or, ``program``, a subsidy program's conditions):
+    [(label, evaluator, uses points)]."""
     if not isinstance(criteria, list) or not criteria:
         raise ConditionError("", "条件应为非空列表，每项形如 {\"label\": \"…\", \"rule\": {…}}")
     compiled = []
@@ -365,5 +378,6 @@ def compile_criteria(criteria: Any) -> list[tuple[str, Evaluator, bool]]:
         label = item["label"]
         if not isinstance(label, str) or not label.strip():
             raise ConditionError(f"{where}.label", "说明文字不能为空")
-        compiled.append((label, compile_rule(item["rule"], f"{where}.rule"), uses_points(item["rule"])))
+        rule = compile_rule(item["rule"], f"{where}.rule", program=program)
+        compiled.append((label, rule, uses_points(item["rule"])))
     return compiled

@@ -3,7 +3,7 @@ from policies.models.documents import PolicyDocument
 from policies.models.honours import Honour
 from policies.models.jurisdictions import Jurisdiction
 from policies.models.points import PointsBand, PointsIndicator, PointsScheme
-from policies.models.programs import HousingProgram, SubsidyProgram
+from policies.models.programs import FACT_EVENT_KINDS, HousingProgram, SubsidyProgram
 from policies.models.routes import AddressOption, Follower, SettlementRoute
 from policies.models.targets import (
     Indicator,
@@ -14,6 +14,7 @@ from policies.models.targets import (
 )
 
 __all__ = [
+    "FACT_EVENT_KINDS",
     "AddressOption",
     "Follower",
     "Honour",

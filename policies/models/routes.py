@@ -63,16 +63,25 @@ def validate_address_options(value) -> None:
 
 
 def validate_checklist(value) -> None:
+    """Items ``{"code", "name", "required"?, "note"?, "when"?}``; ``when`` is a rule over the facts
+    (the condition language of criteria): the item is asked only of people whose facts satisfy it."""
+    from policies.eligibility.conditions import compile_rule
+
     if not isinstance(value, list):
         raise ValidationError(_("Must be a list of {\"code\", \"name\", \"required\"} items."))
     codes = set()
     for index, item in enumerate(value, start=1):
         keys = set(item) if isinstance(item, dict) else set()
-        if not {"code", "name"} <= keys or keys - {"code", "name", "required", "note", "max_files"}:
+        if not {"code", "name"} <= keys or keys - {"code", "name", "required", "note", "max_files", "when"}:
             raise ValidationError(
-                _("Item %(n)s must have code and name (and optionally required, note, max_files)."),
+                _("Item %(n)s must have code and name (and optionally required, note, max_files, when)."),
                 params={"n": index},
             )
+        if "when" in item:
+            try:
+                compile_rule(item["when"], f"第 {index} 项.when")
+            except ConditionError as exc:
+                raise ValidationError(_("Invalid criterion: %(error)s"), params={"error": str(exc)}) from exc
         if not isinstance(item["code"], str) or not item["code"] or item["code"] in codes:
             raise ValidationError(_("Item %(n)s: the code is empty or repeated."), params={"n": index})
         if not isinstance(item["name"], str) or not item["name"].strip():
@@ -110,6 +119,10 @@ class SettlementRoute(models.Model):
         help_text=_('A list of {"label": "中文说明", "rule": JsonLogic}; all must hold.'),
     )
     followers = models.JSONField(_("followers allowed"), default=list, blank=True, validators=[validate_followers])
+    followers_cohabit = models.BooleanField(
+        _("followers must live with the applicant"), default=False,
+        help_text=_("共同居住生活 (嘉政 一): each follower is asked, and refused if not."),
+    )
     material_checklist = models.JSONField(
         _("material checklist"), default=list, blank=True, validators=[validate_checklist]
     )

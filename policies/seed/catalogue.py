@@ -21,6 +21,7 @@ from policies.seed.rules import (
     is_true,
     one_of,
     sex_age_at_least,
+    sex_age_below,
     social_insurance_at_least,
     var,
 )
@@ -90,6 +91,17 @@ RENTAL = item("rental_registration", "房屋租赁登记备案证明")
 RELATION = item("relation_proof", "与被投靠人关系证明")
 SPONSOR_RESIDENCE = item("sponsor_residence", "被投靠人合法稳定住所证明")
 
+
+def when(checklist_item: dict, rule: dict) -> dict:
+    """Materials follow the facts: the item is asked only when ``rule`` holds over the facts."""
+    return {**checklist_item, "when": rule}
+
+
+RENTER = {"==": [var("residence.kind"), "rented"]}
+NOT_RENTER = {"!=": [var("residence.kind"), "rented"]}
+# 杭政 二(二) 在市区有合法稳定住所: an owner shows the property certificate, a renter the lease registration
+HOME_PROOF = [when(PROPERTY, NOT_RENTER), when(RENTAL, RENTER)]
+
 FULL_PRECEDENCE = [
     "own_residence",
     "relative_household",
@@ -105,11 +117,15 @@ JX_RESIDENCE_FOLLOWERS = ["spouse", "minor_child", "parent"]
 OUTSIDE_SHAOXING = cond("户口在绍兴市外", is_false("hukou.in_target_city"))
 EMPLOYED_IN_KEQIAO = cond("在柯桥区用人单位就业", EMPLOYED_IN_TARGET)
 EMPLOYED_IN_HANGZHOU = cond("在杭州市区就业", EMPLOYED_IN_TARGET)
+# Settling where one is already registered is not a settlement (as the Keqiao routes' 户口在市外/区外).
+NOT_REGISTERED_THERE = cond("户口不在落户地（户口已在当地的无需办理落户）", is_false("hukou.in_target"))
+NO_OWN_HOME = {"!": [all_of(is_true("residence.stable_residence_in_target"),
+                            {"==": [var("residence.kind"), "owned"]})]}
 STABLE_RESIDENCE = cond("在落户地城镇有合法稳定住所（含租赁）", is_true("residence.stable_residence_in_target"))
 
 
 def route(code, name, document, clause, scope, criteria, *, excluded=(), followers=(), checklist=(),
-          days=5, addresses=TALENT_ADDRESSES, order=100, note=""):
+          days=5, addresses=TALENT_ADDRESSES, order=100, note="", cohabit=False):
     return {
         "code": code,
         "name": name,
@@ -119,6 +135,7 @@ def route(code, name, document, clause, scope, criteria, *, excluded=(), followe
         "excluded": list(excluded),
         "criteria": criteria,
         "followers": list(followers),
+        "followers_cohabit": cohabit,
         "material_checklist": [*IDENTITY, *checklist] + ([FAMILY_PROOF] if followers else []),
         "promised_working_days": days,
         "address_options": list(addresses),
@@ -179,6 +196,7 @@ ROUTES = [
     route("kq.investor", "投资创业人员落户（社区集体户）", KQ, "二(一)2", ["sx.kq"], [
         cond("在柯桥区投资办企业或个人创业，税款缴纳满1年或社保缴纳满1年",
              any_of({">=": [var("business.tax_months"), 12]}, {">=": [var("business.social_insurance_months"), 12]})),
+        cond("所投资企业或个人创业在柯桥区", is_true("business.runs_local_business")),
         cond("取得商业用房或办公用房合法所有权", is_true("business.owns_commercial_property_in_target")),
         cond("户口不在市区城镇范围内，或在区内无合法稳定住所",
              {"!": [all_of(is_true("hukou.in_target_urban_area"), is_true("residence.stable_residence_in_target"))]}),
@@ -191,26 +209,30 @@ ROUTES = [
         cond("区内高校录取的在校学生", all_of(is_true("student.enrolled"), is_true("student.school_in_target"))),
         cond("户口在柯桥区外", is_false("hukou.in_target")),
     ], checklist=[item("admission_notice", "录取通知书或在校学籍证明")],
-        addresses=["own_residence", "school_collective"], order=17,
-        note="以本人自愿为基础（本人提交申请即为自愿），先落户后就业。"),
+        addresses=FULL_PRECEDENCE, order=17,
+        note="以本人自愿为基础（本人提交申请即为自愿），先落户后就业。落户地址按绍柯 二(三)6：合法稳定住所（含配偶、"
+             "子女或父母住所），或同意被投靠的亲友处、见实习单位集体户、在读高校集体户、区人力社保部门人才专户。"),
     # ---- 嘉政办发〔2020〕28号, 嘉兴市 ----
     route("jx.owned_residence", "城区（城镇）自有合法稳定住所落户", JX, "一", ["jx"], [
+        NOT_REGISTERED_THERE,
         cond("在城区（城镇）范围内有自有合法稳定住所",
              all_of(is_true("residence.stable_residence_in_target"), {"==": [var("residence.kind"), "owned"]})),
         cond("持有《浙江省居住证》或办理居住登记",
              any_of(is_true("residence.permit"), {">": [var("residence.registration_months"), 0]})),
-    ], followers=JX_RESIDENCE_FOLLOWERS, checklist=[PROPERTY, RESIDENCE_PERMIT],
+    ], followers=JX_RESIDENCE_FOLLOWERS, cohabit=True, checklist=[PROPERTY, RESIDENCE_PERMIT],
         addresses=["own_residence"], order=20, note="随迁人员须与本人共同居住生活。"),
     route("jx.rented_residence", "城区（城镇）租赁商品住房落户", JX, "一", ["jx"], [
+        NOT_REGISTERED_THERE,
         cond("租赁城区（城镇）商品住房",
              all_of(is_true("residence.stable_residence_in_target"), {"==": [var("residence.kind"), "rented"]})),
         cond("在市本级或同一县（市）范围内已连续居住3年及以上", {">=": [var("residence.continuous_months"), 36]}),
         cond("持有《浙江省居住证》或办理居住登记",
              any_of(is_true("residence.permit"), {">": [var("residence.registration_months"), 0]})),
-    ], followers=JX_RESIDENCE_FOLLOWERS, checklist=[
+    ], followers=JX_RESIDENCE_FOLLOWERS, cohabit=True, checklist=[
         RENTAL, RESIDENCE_PERMIT, item("one_household_per_dwelling", "“一房一户”核查（该住房未登记其他户）")],
-        addresses=["own_residence"], order=21, note="按“一房一户”原则，由材料审核确认。"),
+        addresses=["own_residence"], order=21, note="按“一房一户”原则，由材料审核确认；随迁人员须与本人共同居住生活。"),
     route("jx.talent", "人才落户", JX, "二", ["jx"], [
+        NOT_REGISTERED_THERE,
         cond("大专及以上学历，或中级及以上职称，或技师及以上国家职业资格",
              any_of(one_of("education", COLLEGE_OR_ABOVE),
                     one_of("professional_title", ["intermediate", "associate_senior", "senior"]),
@@ -219,6 +241,7 @@ ROUTES = [
         "own_residence", "relative_household", "employer_collective", "talent_collective", "community_collective"],
         order=22),
     route("jx.vocational", "中等职业学校毕业生落户", JX, "二", ["jx"], [
+        NOT_REGISTERED_THERE,
         cond("中等职业学校（含技校）毕业", {"==": [var("education"), "secondary_vocational"]}),
         cond("毕业后15年内", {">=": [{"add_years": [var("graduation_date"), 15]}, {"eval_date": []}]}),
         cond("与本市企事业单位签订劳动（聘用）合同，或在本地经商办企业",
@@ -228,14 +251,23 @@ ROUTES = [
         addresses=["own_residence", "relative_household", "employer_collective", "talent_collective",
                    "community_collective"], order=23),
     route("jx.elderly_join", "老年人投靠成年子女落户", JX, "三", ["jx"], [
+        NOT_REGISTERED_THERE,
         cond("投靠成年子女", all_of({"==": [var("joining.relation"), "parent"]}, is_true("joining.sponsor_adult"))),
         cond("被投靠子女户口在城区（城镇）", is_true("joining.sponsor_hukou_in_target_urban_area")),
         cond("被投靠子女或本人有合法稳定住所",
              any_of(is_true("joining.sponsor_has_stable_residence"), is_true("residence.stable_residence_in_target"))),
         cond("男性年满60周岁、女性年满55周岁；或与子女共同居住生活并持有居住证（不受年龄限制）",
              any_of(sex_age_at_least(60, 55), all_of(is_true("joining.cohabiting"), is_true("residence.permit")))),
-    ], checklist=[RELATION, SPONSOR_RESIDENCE], addresses=["own_residence", "relative_household"], days=10, order=24),
+    ], checklist=[
+        RELATION,
+        # 凭……被投靠子女或本人的房屋权属证明: the proof of whoever owns the home
+        when(SPONSOR_RESIDENCE, is_true("joining.sponsor_has_stable_residence")),
+        when(item("own_residence_proof", "本人房屋权属证明"),
+             all_of(is_false("joining.sponsor_has_stable_residence"), is_true("residence.stable_residence_in_target"))),
+        when(RESIDENCE_PERMIT, sex_age_below(60, 55)),
+    ], addresses=["own_residence", "relative_household"], days=10, order=24),
     route("jx.talent_family_join", "高层次人才亲属投靠落户", JX, "三", ["jx"], [
+        NOT_REGISTERED_THERE,
         cond("被投靠人具有硕士以上学历、副高以上职称或高级技师以上职业资格",
              is_true("joining.sponsor_is_senior_talent")),
         cond("被投靠人已落户在集体户或亲友处", is_true("joining.sponsor_in_collective_household")),
@@ -247,37 +279,66 @@ ROUTES = [
                   item("sponsor_talent_proof", "被投靠人学历、职称或职业资格证书")],
         addresses=["relative_household", "employer_collective", "talent_collective", "community_collective"],
         days=10, order=25, note="迁入被投靠人户口登记处。"),
+    # 嘉政 四: the community (village) public collective household
+    route("jx.community_collective", "城镇就业居住5年以上农业转移人员落户社区（村）公共集体户", JX, "四", ["jx"], [
+        NOT_REGISTERED_THERE,
+        cond("农业转移人员（农村户口）", is_true("hukou.rural")),
+        cond("在城镇就业居住5年以上，或举家迁徙",
+             any_of(all_of({">=": [var("employment.months_in_target"), 60]},
+                           {">=": [var("residence.continuous_months"), 60]}),
+                    is_true("residence.whole_family_moving"))),
+        cond("在城镇无自有合法住所", NO_OWN_HOME),
+    ], followers=JX_RESIDENCE_FOLLOWERS, cohabit=True, checklist=[
+        when(item("employment_proof", "就业证明（劳动合同、社会保险缴纳证明等，满5年）"),
+             {"!": [is_true("residence.whole_family_moving")]}),
+        RESIDENCE_PERMIT],
+        addresses=["community_collective"], days=10, order=26,
+        note="全面设立社区（村）公共集体户，重点解决在城镇就业居住5年以上和举家迁徙的农业转移人员落户；随迁人员须与本人共同居住生活。"),
+    route("jx.address_lost", "失去原户口登记地址的家庭户成员挂靠社区（村）集体户", JX, "四", ["jx"], [
+        cond("户口现在嘉兴城区（城镇）", is_true("hukou.in_target")),
+        cond("因土地征收、房屋征迁、房屋产权转移、离婚等原因失去现户口所在地址登记条件",
+             {"!=": [var("address_lost"), None]}),
+        cond("在本地无合法住所", is_false("residence.stable_residence_in_target")),
+    ], checklist=[item("address_lost_proof", "失去原址登记条件的证明（征收决定、征迁协议、不动产转移登记或离婚证明等）")],
+        addresses=["community_collective"], order=27,
+        note="户口挂靠至现户口所在地社区（村）集体户。房主、房屋权利人或承租人要求迁出的，由房屋所在地公安派出所依程序办理，"
+             "不在本途径受理。"),
     # ---- 杭政办函〔2023〕33号, 杭州市区 and the three counties ----
     route("hz.college_graduate", "普通高校大专及以上毕业生落户", HZ, "二(一)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
         cond("普通高校毕业", is_true("general_college")),
         cond("大专及以上学历", one_of("education", COLLEGE_OR_ABOVE)),
         cond("35周岁以下（不含35周岁）", age_below(35)),
         EMPLOYED_IN_HANGZHOU,
     ], checklist=[DIPLOMA, CONTRACT], order=30),
     route("hz.master_first", "普通高校硕士研究生先落户后就业", HZ, "二(一)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
         cond("普通高校毕业", is_true("general_college")),
         cond("硕士研究生及以上学历", one_of("education", POSTGRADUATE)),
         cond("45周岁以下（不含45周岁）", age_below(45)),
     ], checklist=[DIPLOMA], order=31),
     route("hz.technician", "技师及以上技能人才落户", HZ, "二(二)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
         cond("45周岁以下（不含45周岁）", age_below(45)),
         cond("具有技师及以上职业资格（或职业技能等级二级及以上）", one_of("vocational_level", TECHNICIAN_OR_ABOVE)),
         EMPLOYED_IN_HANGZHOU,
         cond("由工作单位正常缴纳社会保险6个月及以上（不含补缴）", {">=": [NORMALLY_PAID_MONTHS, 6]}),
         cond("在市区有合法稳定住所", is_true("residence.stable_residence_in_target")),
     ], followers=["spouse", "minor_child"], checklist=[
-        item("skill_certificate", "职业资格或职业技能等级证书"), SOCIAL_INSURANCE, PROPERTY],
+        item("skill_certificate", "职业资格或职业技能等级证书"), SOCIAL_INSURANCE, *HOME_PROOF],
         order=32, note="随迁配偶不受婚龄条件限制。"),
     route("hz.senior_worker", "高级工技能人才落户", HZ, "二(二)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
         cond("35周岁以下（不含35周岁）", age_below(35)),
         cond("具有高级工及以上职业资格（或职业技能等级三级及以上）", one_of("vocational_level", SENIOR_WORKER_OR_ABOVE)),
         EMPLOYED_IN_HANGZHOU,
         cond("由工作单位正常缴纳社会保险6个月及以上（不含补缴）", {">=": [NORMALLY_PAID_MONTHS, 6]}),
         cond("在市区有合法稳定住所", is_true("residence.stable_residence_in_target")),
     ], followers=["spouse", "minor_child"], checklist=[
-        item("skill_certificate", "职业资格或职业技能等级证书"), SOCIAL_INSURANCE, PROPERTY],
+        item("skill_certificate", "职业资格或职业技能等级证书"), SOCIAL_INSURANCE, *HOME_PROOF],
         order=33, note="随迁配偶不受婚龄条件限制。"),
     route("hz.elderly_join", "老年人投靠在杭子女落户", HZ, "二(三)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
         cond("投靠子女", {"==": [var("joining.relation"), "parent"]}),
         cond("男性满60周岁、女性满55周岁", sex_age_at_least(60, 55)),
         cond("被投靠子女为杭州市区户籍", is_true("joining.sponsor_hukou_in_target_urban_area")),
@@ -285,34 +346,51 @@ ROUTES = [
              any_of(is_true("joining.sponsor_has_stable_residence"), is_true("residence.stable_residence_in_target"))),
         cond("持有居住证，或为长三角区域户籍居民（免居住证）",
              any_of(is_true("residence.permit"), is_true("hukou.in_yrd"))),
-    ], checklist=[RELATION, SPONSOR_RESIDENCE, item("residence_permit", "居住证（长三角户籍免交）", required=False)],
+    ], checklist=[RELATION, SPONSOR_RESIDENCE,
+                  when(item("residence_permit", "《浙江省居住证》"), is_false("hukou.in_yrd"))],
         addresses=["own_residence", "relative_household"], days=10, order=34),
+    route("hz.spouse_join", "长三角户籍居民夫妻投靠落户（免居住证）", HZ, "二(三)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
+        cond("投靠配偶", {"==": [var("joining.relation"), "spouse"]}),
+        cond("本人已婚", {"==": [var("marital_status"), "married"]}),
+        cond("被投靠配偶为杭州市区户籍", is_true("joining.sponsor_hukou_in_target_urban_area")),
+        cond("本人为长三角区域户籍居民（取消申领居住证的条件限制）", is_true("hukou.in_yrd")),
+    ], followers=["minor_child"], checklist=[
+        item("marriage_certificate", "结婚证"), item("sponsor_hukou", "被投靠配偶的杭州市区户口簿"),
+        when(SPONSOR_RESIDENCE, is_true("joining.sponsor_has_stable_residence"))],
+        addresses=["own_residence", "relative_household"], days=10, order=34,
+        note="长三角区域户籍居民办理夫妻投靠，不需申领居住证，户籍准入年限累计互认；其他夫妻投靠按现行政策办理。"),
     route("hz.points", "居住证积分落户", HZ, "二(四)", ["hz.city"], [
+        NOT_REGISTERED_THERE,
         cond("居住证积分达到积分落户分数线", {">=": [{"points": []}, {"points_threshold": []}]}),
     ], checklist=[item("residence_permit", "《浙江省居住证》"), item("points_proof", "积分审核结果")],
         addresses=[*TALENT_ADDRESSES, "community_collective"], days=10, order=35),
     route("hz.county_open", "桐庐、淳安、建德县域落户", HZ, "二(五)", ["hz.tonglu", "hz.chunan", "hz.jiande"], [
+        NOT_REGISTERED_THERE,
         cond("在当地城镇有合法稳定住所，或合法稳定就业",
              any_of(is_true("residence.stable_residence_in_target"), EMPLOYED_IN_TARGET)),
     ], checklist=[item("residence_or_employment", "住所证明或劳动合同")],
         addresses=["own_residence", "relative_household", "employer_collective", "community_collective"], order=36),
     # ---- 浙政办发〔2023〕41号, the province outside Hangzhou's city area ----
     route("zj.residence", "有合法稳定住所（含租赁）在居住地落户", ZJ, "一(二)", ["zj"], [
+        NOT_REGISTERED_THERE,
         STABLE_RESIDENCE,
-    ], excluded=["hz.city"], checklist=[item("residence_proof", "房屋权属证明或租赁登记备案证明")],
-        addresses=["own_residence"], order=40),
+    ], excluded=["hz.city"], checklist=HOME_PROOF, addresses=["own_residence"], order=40),
     route("zj.parent_join_child", "父母投靠有合法稳定住所的成年子女", ZJ, "二(二)", ["zj"], [
+        NOT_REGISTERED_THERE,
         cond("投靠成年子女", all_of({"==": [var("joining.relation"), "parent"]}, is_true("joining.sponsor_adult"))),
         cond("被投靠子女有合法稳定住所（不受年龄限制）", is_true("joining.sponsor_has_stable_residence")),
     ], excluded=["hz.city"], checklist=[RELATION, SPONSOR_RESIDENCE],
         addresses=["own_residence", "relative_household"], days=10, order=41),
     route("zj.child_join_parent", "未婚子女投靠有合法稳定住所的父母", ZJ, "二(二)", ["zj"], [
+        NOT_REGISTERED_THERE,
         cond("投靠父母", {"==": [var("joining.relation"), "child"]}),
         cond("本人未婚", UNMARRIED),
         cond("被投靠父母有合法稳定住所", is_true("joining.sponsor_has_stable_residence")),
     ], excluded=["hz.city"], checklist=[RELATION, SPONSOR_RESIDENCE, item("marital_status", "婚姻状况声明")],
         addresses=["own_residence", "relative_household"], days=10, order=42),
     route("zj.household_head_join", "市内迁入投靠城镇家庭户户主", ZJ, "二(二)", ["zj"], [
+        NOT_REGISTERED_THERE,
         cond("在同一设区市内迁移", is_true("joining.within_same_city")),
         cond("被投靠人是城镇地区家庭户户主", is_true("joining.sponsor_is_household_head")),
         cond("本人是户主的直系亲属、配偶、配偶的直系亲属或子女的配偶",
@@ -357,36 +435,61 @@ POINTS_SCHEMES = [
     }
 ]
 
+# 新增就业高校毕业生 (DESIGN "Subsidies and rewards"): a college graduate (or returnee) whose first job
+# after graduation is in Keqiao and began within the 择业期 after graduation (2 years: the number in the
+# rule is the policy value, edited in the admin) and on or after the notice took effect.
+JOB_SEEKING_YEARS = 2
+STARTED_ON = var("employment.started_on")
+GRADUATE_NEWLY_EMPLOYED = [
+    cond("高校毕业生：大专及以上学历或留学回国人员",
+         any_of(one_of("education", COLLEGE_OR_ABOVE), is_true("overseas_returnee"))),
+    cond("在柯桥区用人单位就业", EMPLOYED_IN_TARGET),
+    cond("毕业后首次就业", is_true("employment.first_after_graduation")),
+    cond(f"毕业后择业期（{JOB_SEEKING_YEARS}年）内开始就业",
+         all_of({">=": [STARTED_ON, var("graduation_date")]},
+                {"<=": [STARTED_ON, {"add_years": [var("graduation_date"), JOB_SEEKING_YEARS]}]})),
+    cond("2020年2月1日（本意见施行之日）及以后开始就业", {">=": [STARTED_ON, {"date": "2020-02-01"}]}),
+]
+# 二(二)5: any settlement into Keqiao guided by a Keqiao employer, whatever the route.
+EMPLOYER_GUIDED = [cond("由柯桥区用人单位引导落户（本人在该单位就业）", EMPLOYED_IN_TARGET)]
+
 SUBSIDY_PROGRAMS = [
     {
         "code": "kq.stipend", "name": "毕业未就业落户学生生活资助", "document": KQ, "clause": "二(二)4",
         "jurisdiction": "sx.kq", "amount_fen": 50_000, "period": "month", "max_periods": 6,
-        "beneficiary": "settler", "family": "kq.stipend", "commitment_years": None,
-        "routes": ["kq.local_student"], "stacks_with": ["kq.anxin"],
-        "conditions": "区内高校录取的区外户籍学生落户后，毕业未就业的，按每月500元给予生活资助，不超过6个月；"
-                      "就业或户口迁出即停止。",
+        "beneficiary": "settler", "family": "kq.stipend", "commitment_years": None, "stacks_with": ["kq.anxin"],
+        "conditions": [
+            cond("落户时为区内高校录取的在校学生", all_of(is_true("student.enrolled"), is_true("student.school_in_target"))),
+            cond("区外户籍（户口在柯桥区外）", is_false("hukou.in_target")),
+        ],
+        "starts_with": ["graduated"], "stops_with": ["employed", "hukou_moved_out"],
+        "description": "区内高校录取的区外户籍学生落户后，毕业未就业的，按每月500元给予生活资助，不超过6个月；"
+                       "就业或户口迁出即停止。",
     },
     {
         "code": "kq.anxin", "name": "新增就业高校毕业生安心补贴", "document": KQ, "clause": "二(二)4",
         "jurisdiction": "sx.kq", "amount_fen": 600_000, "period": "year", "max_periods": 3,
-        "beneficiary": "settler", "family": "kq.anxin", "commitment_years": None,
-        "routes": ["kq.graduate", "kq.local_student"], "stacks_with": ["kq.stipend"],
-        "conditions": "新增就业高校毕业生落户柯桥区的，在享受生活津贴的基础上，每年给予6000元，最长3年；"
-                      "每年须户口仍在柯桥区。",
+        "beneficiary": "settler", "family": "kq.anxin", "commitment_years": None, "stacks_with": ["kq.stipend"],
+        "conditions": GRADUATE_NEWLY_EMPLOYED,
+        "starts_with": ["graduated", "employed"], "stops_with": ["hukou_moved_out"],
+        "description": "新增就业高校毕业生落户柯桥区的（不论落户途径），在享受生活津贴的基础上，每年给予6000元，最长3年；"
+                       "每年须户口仍在柯桥区。",
     },
     {
         "code": "kq.reward_settler", "name": "用人单位引导落户奖励（落户人员）", "document": KQ, "clause": "二(二)5",
         "jurisdiction": "sx.kq", "amount_fen": 50_000, "period": "once", "max_periods": 1,
-        "beneficiary": "settler", "family": "kq.reward_settler", "commitment_years": 5,
-        "routes": ["kq.graduate", "kq.vocational", "kq.title", "kq.honor", "kq.manager"], "stacks_with": [],
-        "conditions": "经用人单位引导落户并承诺五年内不迁出本区的落户人员，一次性奖励500元；五年内迁出的予以追回。",
+        "beneficiary": "settler", "family": "kq.reward_settler", "commitment_years": 5, "stacks_with": [],
+        "conditions": EMPLOYER_GUIDED, "starts_with": [], "stops_with": ["hukou_moved_out"],
+        "description": "经柯桥区用人单位引导落户（不论落户途径）并承诺五年内不迁出本区的落户人员，一次性奖励500元；"
+                       "更换用人单位不影响；五年内迁出的予以追回。",
     },
     {
         "code": "kq.reward_employer", "name": "用人单位引导落户奖励（用人单位）", "document": KQ, "clause": "二(二)5",
         "jurisdiction": "sx.kq", "amount_fen": 50_000, "period": "once", "max_periods": 1,
-        "beneficiary": "employer", "family": "kq.reward_employer", "commitment_years": 5,
-        "routes": ["kq.graduate", "kq.vocational", "kq.title", "kq.honor", "kq.manager"], "stacks_with": [],
-        "conditions": "落户人员承诺五年内不迁出本区的，对其所在用人单位一次性奖励500元；五年内迁出的予以追回。",
+        "beneficiary": "employer", "family": "kq.reward_employer", "commitment_years": 5, "stacks_with": [],
+        "conditions": EMPLOYER_GUIDED, "starts_with": [], "stops_with": ["hukou_moved_out"],
+        "description": "落户人员承诺五年内不迁出本区的，对引导其落户的用人单位一次性奖励500元；落户人员更换用人单位不影响；"
+                       "五年内迁出的予以追回。",
     },
 ]
 

@@ -85,4 +85,9 @@ def sex_age_at_least(men: int, women: int) -> dict:
     )
 
 
+def sex_age_below(men: int, women: int) -> dict:
+    """Not yet 年满: a man under ``men`` or a woman under ``women``."""
+    return {"!": [sex_age_at_least(men, women)]}
+
+
 UNMARRIED = any_of({"==": [var("marital_status"), "single"]}, {"==": [var("marital_status"), None]})

@@ -126,7 +126,7 @@ def _case_context(request, application: Application, **overrides) -> dict:
         "can_book": can_book(application),
         "can_rate": can_rate(application),
         "can_upload": application.state == S.DRAFT or open_notice is not None,
-        "family_form": forms.FamilyMemberForm(relations=relations),
+        "family_form": forms.FamilyMemberForm(relations=relations, cohabit=application.route.followers_cohabit),
         "submit_form": forms.SubmitForm(initial={"version": application.version}),
         "upload_errors": {},
         "submit_errors": [],
@@ -163,12 +163,13 @@ def case(request, case_number: str):
 def family_add(request, case_number: str):
     application = _case(request, case_number)
     relations = [(code, FOLLOWER_LABELS.get(code, code)) for code in application.route.followers]
-    form = forms.FamilyMemberForm(request.POST, relations=relations)
+    form = forms.FamilyMemberForm(request.POST, relations=relations, cohabit=application.route.followers_cohabit)
     if form.is_valid():
         data = form.cleaned_data
         try:
             member = family_member_add(application=application, relation=data["relation"],
-                                       real_name=data["real_name"], id_number=data["id_number"])
+                                       real_name=data["real_name"], id_number=data["id_number"],
+                                       lives_with_applicant=data.get("lives_with_applicant"))
         except ApplicationError as error:
             forms.form_error_from(form, error)
         else:

@@ -12,10 +12,11 @@ from applications.errors import ApplicationError, DraftExistsError
 from applications.models import Application, ApplicationState
 from applications.services.drafts import application_create
 from policies.eligibility.catalogue import get_catalogue
+from policies.eligibility.checklist import checklist_applicable
 from policies.eligibility.engine import eligibility_evaluate
 from policies.eligibility.errors import EligibilityInputError
 from portal import forms
-from portal.presenters import FOLLOWER_LABELS, place_labels
+from portal.presenters import FOLLOWER_LABELS, place_labels, program_rows
 from portal.questions import Questionnaire, facts_from_answers, field_name, questionnaire_for
 from portal.views.common import applicant_required, portal_page
 
@@ -92,14 +93,17 @@ def _evaluate(saved: dict, labels: dict) -> dict | None:
         result = eligibility_evaluate(facts=saved["facts"], jurisdiction=place["code"], on=on)
     except EligibilityInputError:
         return None
-    compiled = {route.code: route for route in get_catalogue().routes_for(place["code"], on)}
+    catalogue = get_catalogue()
+    compiled = {route.code: route for route in catalogue.routes_for(place["code"], on)}
+    beneficiaries = {program.code: program.beneficiary for program in catalogue.programs_for(place["code"], on)}
     routes = []
     for route in result["routes"]:
         extra = compiled.get(route["code"])
         routes.append({
             **route,
             "followers_display": [FOLLOWER_LABELS.get(code, code) for code in route["followers"]],
-            "materials": list(extra.material_checklist) if extra else [],
+            "materials": checklist_applicable(extra.material_checklist, saved["facts"], on) if extra else [],
+            "program_rows": program_rows(route["programs"], beneficiaries),
             "promised_working_days": extra.promised_working_days if extra else None,
         })
     routes.sort(key=lambda route: not route["eligible"])  # stable: the catalogue's order within each group

@@ -10,6 +10,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +64,13 @@ class EntitlementAdmin(ReadOnlyMixin, ScopedHistoryAdmin):
     inlines = [PaymentInline]
     fields = ["program", "settler", "registration", "commitment", "beneficiary", "employer", "family",
               "period_kind", "amount_yuan", "max_periods", "starts_on", "stops_on", "stop_reason", "competes",
-              "created_at"]
+              "conditions_met", "created_at"]
     readonly_fields = fields
+
+    @admin.display(description=_("conditions met"))
+    def conditions_met(self, obj):
+        return format_html_join(mark_safe("<br>"), "{} {}", (("✓" if c.get("ok") else "✗", c.get("label", ""))
+                                                            for c in obj.basis or ()))
 
     def get_queryset(self, request):
         return (
@@ -98,6 +105,10 @@ class FactRecordForm(forms.Form):
         help_text=_("For a new job or a new employer (optional)."),
     )
     employer_name = forms.CharField(label=_("employer's name"), max_length=120, required=False)
+    in_district = forms.BooleanField(
+        label=_("employment in the district"), required=False, initial=True,
+        help_text=_("For a new employment: whether the employer is in the district (安心补贴 needs it)."),
+    )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -131,8 +142,8 @@ class FactEventAdmin(ScopedHistoryAdmin):
     date_hierarchy = "occurred_on"
     action_form = RevokeForm
     actions = ["revoke"]
-    fields = ["settler", "kind", "occurred_on", "employer", "note", "source", "recorded_by", "recorded_at",
-              "revoked_at", "revoked_by", "revoke_reason"]
+    fields = ["settler", "kind", "occurred_on", "employer", "in_district", "note", "source", "recorded_by",
+              "recorded_at", "revoked_at", "revoked_by", "revoke_reason"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -181,6 +192,7 @@ class FactEventAdmin(ScopedHistoryAdmin):
                     applicant_id=form.applicant.pk, kind=data["kind"], occurred_on=data["occurred_on"],
                     actor=request.user, source=FactEvent.Source.ADMIN, note=data["note"],
                     employer_uscc=data["employer_uscc"], employer_name=data["employer_name"],
+                    in_district=data["in_district"],
                 )
             except SubsidyError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)

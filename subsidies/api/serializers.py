@@ -13,8 +13,8 @@ class FactEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FactEvent
-        fields = ["id", "settler", "kind", "kind_label", "occurred_on", "employer_uscc", "note", "source",
-                  "recorded_by", "recorded_at", "revoked", "revoke_reason"]
+        fields = ["id", "settler", "kind", "kind_label", "occurred_on", "employer_uscc", "in_district", "note",
+                  "source", "recorded_by", "recorded_at", "revoked", "revoke_reason"]
 
     def get_revoked(self, obj) -> bool:
         return obj.revoked_at is not None
@@ -26,6 +26,7 @@ class FactEventCreateSerializer(serializers.Serializer):
     occurred_on = serializers.DateField()
     employer_uscc = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     employer_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    in_district = serializers.BooleanField(required=False, default=True, help_text="新就业的用人单位在本区")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

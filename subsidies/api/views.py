@@ -132,7 +132,7 @@ class FactEventListView(SubsidyErrorsMixin, ListAPIView):
         event, _ = fact_event_record(
             applicant_id=applicant.pk, kind=data["kind"], occurred_on=data["occurred_on"], actor=request.user,
             source=FactEvent.Source.API, note=data["note"], employer_uscc=data["employer_uscc"],
-            employer_name=data["employer_name"],
+            employer_name=data["employer_name"], in_district=data["in_district"],
         )
         event = FactEvent.objects.select_related("applicant", "employer", "recorded_by").get(pk=event.pk)
         return Response(FactEventSerializer(event).data, status=status.HTTP_201_CREATED)

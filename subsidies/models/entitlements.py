@@ -78,6 +78,10 @@ class Entitlement(models.Model):
     starts_on = models.DateField(_("in force from"), null=True, blank=True)
     stops_on = models.DateField(_("stopped on"), null=True, blank=True)
     stop_reason = models.CharField(_("why it stopped"), max_length=200, blank=True)
+    basis = models.JSONField(
+        _("conditions met"), default=list, blank=True,
+        help_text=_("The program's conditions as the settler met them when the entitlement was created (frozen)."),
+    )
     competes = models.BooleanField(
         _("competes in its family"), default=False,
         help_text=_("The settler has another entitlement of the same family: only one is paid, the highest."),

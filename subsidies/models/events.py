@@ -33,6 +33,10 @@ class FactEvent(models.Model):
         "subsidies.Employer", verbose_name=_("employer"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="fact_events",
     )
+    in_district = models.BooleanField(
+        _("employment in the district"), default=True,
+        help_text=_("For a new employment: whether the employer is in the district (安心补贴 needs it)."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     recorded_by = models.ForeignKey(

@@ -15,6 +15,7 @@ from policies.models import SubsidyProgram
 from subsidies.models import Commitment, Entitlement, FactEvent, Payment
 from subsidies.rules import FACT_KINDS, HUKOU_MOVED_OUT, program_rule
 from subsidies.services.audit import audit_write
+from subsidies.services.grants import entitlements_grant_later
 
 EMPLOYER = SubsidyProgram.Beneficiary.EMPLOYER
 
@@ -28,7 +29,7 @@ class RefreshResult:
 
 
 def _window(entitlement: Entitlement, events: list[FactEvent]) -> tuple[date | None, date | None, str]:
-    rule = program_rule(entitlement.program.code)
+    rule = program_rule(entitlement.program)
     settled = entitlement.registration.registered_on
     starts_on: date | None = settled
     for kind in rule.starts_with:
@@ -79,6 +80,8 @@ def entitlements_refresh(*, applicant_id: int, actor, cause: str, today: date) -
     result = RefreshResult()
     now = timezone.now()
     events = list(FactEvent.objects.filter(applicant_id=applicant_id, revoked_at__isnull=True))
+    for entitlement in entitlements_grant_later(applicant_id=applicant_id, events=events):
+        result.changed_entitlements.append(entitlement.pk)
 
     commitments = {
         c.pk: c for c in Commitment.objects.select_for_update().filter(applicant_id=applicant_id)

@@ -26,7 +26,7 @@ def _settler_for_update(applicant_id: int) -> Applicant:
 
 
 def fact_event_record(*, applicant_id: int, kind: str, occurred_on: date, actor, source: str = FactEvent.Source.ADMIN,
-                      note: str = "", employer_uscc: str = "", employer_name: str = "",
+                      note: str = "", employer_uscc: str = "", employer_name: str = "", in_district: bool = True,
                       today: date | None = None) -> tuple[FactEvent, RefreshResult]:
     """Record one dated fact; the person's entitlements, commitment and recovery flags follow at once."""
     today = today or shanghai_today()
@@ -57,7 +57,7 @@ def fact_event_record(*, applicant_id: int, kind: str, occurred_on: date, actor,
         if employer_uscc:
             employer = employer_register(uscc=employer_uscc, name=employer_name, actor=actor)
         event = FactEvent.objects.create(
-            applicant_id=applicant_id, kind=kind, occurred_on=occurred_on, employer=employer,
+            applicant_id=applicant_id, kind=kind, occurred_on=occurred_on, employer=employer, in_district=in_district,
             note=(note or "").strip()[:200], source=source, recorded_by=actor if getattr(actor, "pk", None) else None,
         )
         audit_write(

@@ -6,33 +6,18 @@ import logging
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count
 
 from applications.models import Applicant, Registration
-from policies.models import Jurisdiction, SubsidyProgram
 from subsidies.models import Commitment, Entitlement, FactEvent, RegistrationIntake
 from subsidies.periods import add_years, shanghai_today
-from subsidies.rules import EMPLOYED, GRADUATED
+from subsidies.rules import EMPLOYED, GRADUATED, employer_guided
 from subsidies.services.audit import audit_write
 from subsidies.services.entitlements import entitlements_refresh
+from subsidies.services.grants import competitors_mark, entitlement_create, programs_due, settler_facts
 
 logger = logging.getLogger(__name__)
 
 COLLEGE_LEVELS = {"junior_college", "bachelor", "master", "doctor"}
-
-
-def _ancestor_ids(jurisdiction_id: int) -> set[int]:
-    parents = dict(Jurisdiction.objects.values_list("id", "parent_id"))
-    ids, cursor = set(), jurisdiction_id
-    while cursor is not None and cursor not in ids:
-        ids.add(cursor)
-        cursor = parents.get(cursor)
-    return ids
-
-
-def _employed_here(facts: dict) -> bool:
-    employment = facts.get("employment") or {}
-    return bool(employment.get("employed") and employment.get("in_target"))
 
 
 def _declared_facts(facts: dict, registered_on: date) -> list[tuple[str, date, str]]:
@@ -49,25 +34,6 @@ def _declared_facts(facts: dict, registered_on: date) -> list[tuple[str, date, s
     return declared
 
 
-def _employer_guided(program: SubsidyProgram) -> bool:
-    """二(二)5: a reward for an employer-guided settlement (with a commitment), or one paid to the employer."""
-    return bool(program.commitment_years) or program.beneficiary == SubsidyProgram.Beneficiary.EMPLOYER
-
-
-def _qualifying_programs(registration: Registration) -> list[SubsidyProgram]:
-    application = registration.application
-    places = _ancestor_ids(application.jurisdiction_id)
-    programs = SubsidyProgram.objects.filter(active=True, routes=application.route).select_related("document")
-    chosen = []
-    for program in programs.order_by("code"):
-        if program.jurisdiction_id not in places or not program.document.in_force_on(registration.registered_on):
-            continue
-        if _employer_guided(program) and not _employed_here(application.facts or {}):
-            continue  # 二(二)5 rewards an employer-guided settlement: no employer here, no reward
-        chosen.append(program)
-    return chosen
-
-
 def entitlements_create_for_registration(*, registration_id: int, today: date | None = None) -> list[Entitlement]:
     """Create the registration's entitlements from the program table, once (a repeat changes nothing)."""
     today = today or shanghai_today()
@@ -81,8 +47,9 @@ def entitlements_create_for_registration(*, registration_id: int, today: date | 
         if RegistrationIntake.objects.filter(registration=registration).exists():
             return list(registration.subsidy_entitlements.all())
 
-        programs = _qualifying_programs(registration)
-        guided = [p for p in programs if _employer_guided(p)]
+        due = programs_due(registration, settler_facts(application.facts, []))
+        programs = [program for program, _basis in due]
+        guided = [p for p in programs if employer_guided(p)]
         years = max((p.commitment_years or 0 for p in guided), default=0)
         commitment = None
         if guided:  # the record of the guiding employer, and of the commitment not to move out
@@ -95,21 +62,12 @@ def entitlements_create_for_registration(*, registration_id: int, today: date | 
                 summary=f"落户登记：承诺 {years} 年内不迁出（至 {commitment.ends_on:%Y-%m-%d}）" if years
                 else "落户登记：用人单位引导落户（无不迁出承诺）",
             )
-        created = []
-        for program in programs:
-            entitlement = Entitlement.objects.create(
-                program=program, applicant_id=application.applicant_id, registration=registration,
-                commitment=commitment if _employer_guided(program) else None, beneficiary=program.beneficiary,
-                family=program.family, period_kind=program.period, amount_fen=program.amount_fen,
-                max_periods=program.max_periods,
-            )
-            created.append(entitlement)
-            audit_write(
-                actor=None, action="entitlement_create", target=entitlement,
-                summary=f"落户登记（{application.route.code}）产生享受资格：{program.code}",
-                data={"program": program.code, "amount_fen": program.amount_fen, "max_periods": program.max_periods},
-            )
-        _mark_competitors(applicant_id=application.applicant_id, families={p.family for p in programs})
+        created = [
+            entitlement_create(program=program, registration=registration, basis=basis, commitment=commitment,
+                               cause=f"落户登记（{application.route.code}）")
+            for program, basis in due
+        ]
+        competitors_mark(applicant_id=application.applicant_id, families={p.family for p in programs})
 
         for kind, occurred_on, note in _declared_facts(application.facts or {}, registration.registered_on):
             FactEvent.objects.get_or_create(
@@ -123,17 +81,6 @@ def entitlements_create_for_registration(*, registration_id: int, today: date | 
         )
     logger.info("registration %s: %d entitlements", registration_id, len(created))
     return created
-
-
-def _mark_competitors(*, applicant_id: int, families: set[str]) -> None:
-    """从优、从高、不重复: flag the families in which the settler now holds more than one entitlement."""
-    crowded = (
-        Entitlement.objects.filter(applicant_id=applicant_id, family__in=families)
-        .values("family").annotate(n=Count("id")).filter(n__gt=1).values_list("family", flat=True)
-    )
-    Entitlement.objects.filter(
-        applicant_id=applicant_id, family__in=list(crowded), competes=False
-    ).update(competes=True)
 
 
 def registrations_intake_backfill(*, since: date, today: date | None = None) -> int:

@@ -101,3 +101,22 @@ def day_before(day: str) -> str:
 
 def day_after(day: str) -> str:
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+# --- settling where one is already registered is not a settlement ------------------------------------
+NOT_REGISTERED_THERE = "户口不在落户地（户口已在当地的无需办理落户）"
+
+
+def already_registered_flips(codes) -> list:
+    """One flip per route: a hukou already in the target fails exactly that condition."""
+    return [(code, "hukou.in_target", True, NOT_REGISTERED_THERE) for code in sorted(codes)]
+
+
+# --- materials follow the facts -----------------------------------------------------------------------
+def materials(facts: dict, code: str, on: str) -> list[str]:
+    """The checklist codes a person with these facts is asked for on this route."""
+    from policies.eligibility.checklist import checklist_applicable
+    from policies.models import SettlementRoute
+
+    checklist = SettlementRoute.objects.get(code=code).material_checklist
+    return [item["code"] for item in checklist_applicable(checklist, facts, date.fromisoformat(on))]

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 KQ = {"kq.graduate", "kq.vocational", "kq.title", "kq.honor", "kq.manager", "kq.student_intern", "kq.investor",
       "kq.local_student"}
 JX = {"jx.owned_residence", "jx.rented_residence", "jx.talent", "jx.vocational", "jx.elderly_join",
-      "jx.talent_family_join"}
+      "jx.talent_family_join", "jx.community_collective", "jx.address_lost"}
 HZ_CITY = {"hz.college_graduate", "hz.master_first", "hz.technician", "hz.senior_worker", "hz.elderly_join",
-           "hz.points"}
+           "hz.spouse_join", "hz.points"}
 COUNTY = {"hz.county_open"}
 ZJ_OUTSIDE_HZ_CITY = {"zj.residence", "zj.parent_join_child", "zj.child_join_parent"}
 ZJ_EVERYWHERE = {"zj.household_head_join"}
@@ -135,11 +135,14 @@ CATALOGUE = [
     ("jx.vocational", "jx", "嘉政办发〔2020〕28号 二", []),
     ("jx.elderly_join", "jx", "嘉政办发〔2020〕28号 三", []),
     ("jx.talent_family_join", "jx", "嘉政办发〔2020〕28号 三", []),
+    ("jx.community_collective", "jx", "嘉政办发〔2020〕28号 四", ["spouse", "minor_child", "parent"]),
+    ("jx.address_lost", "jx", "嘉政办发〔2020〕28号 四", []),
     ("hz.college_graduate", "hz.city", "杭政办函〔2023〕33号 二(一)", []),
     ("hz.master_first", "hz.city", "杭政办函〔2023〕33号 二(一)", []),
     ("hz.technician", "hz.city", "杭政办函〔2023〕33号 二(二)", ["spouse", "minor_child"]),
     ("hz.senior_worker", "hz.city", "杭政办函〔2023〕33号 二(二)", ["spouse", "minor_child"]),
     ("hz.elderly_join", "hz.city", "杭政办函〔2023〕33号 二(三)", []),
+    ("hz.spouse_join", "hz.city", "杭政办函〔2023〕33号 二(三)", ["minor_child"]),
     ("hz.points", "hz.city", "杭政办函〔2023〕33号 二(四)", []),
     ("hz.county_open", "hz.chunan", "杭政办函〔2023〕33号 二(五)", []),
     ("zj.residence", "jx", "浙政办发〔2023〕41号 一(二)", []),
@@ -149,9 +152,9 @@ CATALOGUE = [
 ]
 
 
-def test_the_catalogue_lists_all_25_routes():
+def test_the_catalogue_lists_all_28_routes():
     assert {code for code, *_ in CATALOGUE} == KQ | JX | HZ_CITY | COUNTY | ZJ
-    assert len(CATALOGUE) == 25
+    assert len(CATALOGUE) == 28
 
 
 @pytest.mark.parametrize("code, where, citation, followers", CATALOGUE, ids=[c[0] for c in CATALOGUE])

@@ -12,6 +12,9 @@ import pytest
 
 from policies.models import PointsBand, PointsIndicator, PointsScheme
 from tests.policies.route_spec import (
+    ABSENT,
+    NOT_REGISTERED_THERE,
+    already_registered_flips,
     assert_eligible,
     assert_fails_only,
     born_day_before_turning,
@@ -19,6 +22,7 @@ from tests.policies.route_spec import (
     check_flip_table,
     failing,
     flip_id,
+    materials,
     outcome,
     route_codes,
     with_fact,
@@ -49,6 +53,10 @@ CHILD_OR_SELF_HOME = "本人或子女在杭州市区城镇有合法固定住所"
 PERMIT_OR_YRD = "持有居住证，或为长三角区域户籍居民（免居住证）"
 POINTS_LINE = "居住证积分达到积分落户分数线"
 COUNTY_HOME_OR_JOB = "在当地城镇有合法稳定住所，或合法稳定就业"
+JOINS_SPOUSE = "投靠配偶"
+MARRIED = "本人已婚"
+SPOUSE_HANGZHOU_HUKOU = "被投靠配偶为杭州市区户籍"
+YRD_HUKOU = "本人为长三角区域户籍居民（取消申领居住证的条件限制）"
 
 EMPLOYED_HERE = {"employed": True, "in_target": True, "contract_months": 36}
 SKILLED = {
@@ -80,6 +88,11 @@ BASELINES = {
         "joining": {"relation": "parent", "sponsor_adult": True, "sponsor_hukou_in_target_urban_area": True,
                     "sponsor_has_stable_residence": True},
     },
+    # 杭政 二(三) 夫妻投靠: a 32-year-old from Suzhou (YRD hukou, no residence permit) joining her husband
+    "hz.spouse_join": {
+        "birth_date": "1992-01-20", "sex": "F", "marital_status": "married", "hukou": {"in_yrd": True},
+        "joining": {"relation": "spouse", "sponsor_hukou_in_target_urban_area": True},
+    },
 }
 
 FOLLOWERS = {
@@ -88,6 +101,7 @@ FOLLOWERS = {
     "hz.technician": ["spouse", "minor_child"],
     "hz.senior_worker": ["spouse", "minor_child"],
     "hz.elderly_join": [],
+    "hz.spouse_join": ["minor_child"],
 }
 
 FLIPS = [
@@ -120,6 +134,13 @@ FLIPS = [
     ("hz.elderly_join", "joining.sponsor_hukou_in_target_urban_area", False, CHILD_HANGZHOU_HUKOU),
     ("hz.elderly_join", "joining.sponsor_has_stable_residence", False, CHILD_OR_SELF_HOME),
     ("hz.elderly_join", "residence.permit", False, PERMIT_OR_YRD),
+    ("hz.spouse_join", "joining.relation", "parent", JOINS_SPOUSE),
+    ("hz.spouse_join", "marital_status", "divorced", MARRIED),
+    ("hz.spouse_join", "marital_status", ABSENT, MARRIED),
+    ("hz.spouse_join", "joining.sponsor_hukou_in_target_urban_area", False, SPOUSE_HANGZHOU_HUKOU),
+    ("hz.spouse_join", "hukou.in_yrd", False, YRD_HUKOU),
+    ("hz.spouse_join", "hukou.in_yrd", ABSENT, YRD_HUKOU),
+    *already_registered_flips(BASELINES),
 ]
 
 
@@ -157,6 +178,8 @@ def test_every_condition_has_a_failing_case(code):
         ("hz.elderly_join", {"joining.sponsor_has_stable_residence": False,
                              "residence.stable_residence_in_target": True}),  # the parent's own home
         ("hz.elderly_join", {"sex": "M", "birth_date": "1960-01-20"}),
+        ("hz.spouse_join", {"residence.permit": True}),  # a permit does no harm
+        ("hz.spouse_join", {"sex": "M"}),
     ],
     ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()),
 )
@@ -273,18 +296,27 @@ def test_county_open_needs_a_home_or_a_job_in_the_county(county, changes, ok):
 UNCONFIGURED = ("个人所得税", "居住年限", "社会保险缴纳年限")
 
 
-def points_label(total: int, threshold: int = 100, unconfigured=UNCONFIGURED) -> str:
+def points_label(total, threshold: int = 100, unconfigured=UNCONFIGURED, configured=("年龄",)) -> str:
+    """The public is told the truth: which indicators have tables (杭政 二(四); the rest score 0)."""
     text = f"{POINTS_LINE}（积分 {total}，分数线 {threshold}"
     if unconfigured:
-        text += f"；指标计分表尚未配置，暂计 0 分：{'、'.join(unconfigured)}"
+        text += (f"；积分指标计分表以公安机关公布为准，目前仅{'、'.join(configured)}指标已配置，"
+                 f"未配置的暂计 0 分：{'、'.join(unconfigured)}")
     return text + "）"
 
 
 def points_route(facts: dict, on: str = ON) -> dict:
+    """hz.points with its points condition alone (the other one: the hukou is not there yet)."""
     route = outcome(facts, "hz.points", HZ, on)
-    [condition] = route["conditions"]
+    registered, condition = route["conditions"]
+    assert registered == {"label": NOT_REGISTERED_THERE, "ok": True}
     assert condition["ok"] is route["eligible"]
-    return route
+    return {**route, "conditions": [condition]}
+
+
+def test_points_the_public_is_told_only_the_age_indicator_is_configured():
+    [condition] = points_route({"birth_date": born_turning(30, ON), "sex": "M"})["conditions"]
+    assert "积分指标计分表以公安机关公布为准，目前仅年龄指标已配置" in condition["label"]
 
 
 def hz_indicator(code: str) -> PointsIndicator:
@@ -372,7 +404,9 @@ def test_points_income_tax_band_counts_once_configured(income_tax_scale, income_
     facts = {"birth_date": born_turning(30, ON), "sex": "F", "points": {"income_tax": income_tax}}
     route = points_route(facts)
     assert route["eligible"] is ok
-    assert route["conditions"] == [{"label": points_label(total, unconfigured=CONFIGURED_TAX), "ok": ok}]
+    assert route["conditions"] == [
+        {"label": points_label(total, unconfigured=CONFIGURED_TAX, configured=("年龄", "个人所得税")), "ok": ok}
+    ]
 
 
 POINTS_BASELINE = {"birth_date": born_turning(30, ON), "sex": "M", "points": {"income_tax": 7000}}
@@ -397,7 +431,7 @@ def test_points_one_fact_flipped_fails(income_tax_scale, path, value, total):
     route = outcome(with_fact(POINTS_BASELINE, path, value), "hz.points", HZ, ON)
     assert route["eligible"] is False
     assert failing(route) == [
-        f"{POINTS_LINE}（积分 {total}，分数线 100；指标计分表尚未配置，暂计 0 分：居住年限、社会保险缴纳年限）"
+        points_label(total, unconfigured=CONFIGURED_TAX, configured=("年龄", "个人所得税"))
     ]
 
 
@@ -413,7 +447,7 @@ def test_points_with_every_table_configured_the_label_has_no_warning(income_tax_
 
 # --- in force ---------------------------------------------------------------------------------------
 HZ_CITY_ROUTES = {"hz.college_graduate", "hz.master_first", "hz.technician", "hz.senior_worker",
-                  "hz.elderly_join", "hz.points"}
+                  "hz.elderly_join", "hz.spouse_join", "hz.points"}
 
 
 @pytest.mark.parametrize(
@@ -431,3 +465,31 @@ def test_hangzhou_city_routes_are_in_force_from_8_may_2023(on, expected):
 )
 def test_county_route_is_in_force_from_8_may_2023(county, on, expected):
     assert route_codes(county, on) == expected
+
+
+# --- materials follow the facts --------------------------------------------------------------------
+@pytest.mark.parametrize("code", ["hz.technician", "hz.senior_worker"])
+@pytest.mark.parametrize("kind, asked, not_asked", [
+    ("rented", "rental_registration", "property_certificate"),  # a renter cannot have a 房屋权属证明
+    ("owned", "property_certificate", "rental_registration"),
+])
+def test_skilled_routes_ask_the_proof_of_the_home_the_person_has(code, kind, asked, not_asked):
+    codes = materials(with_fact(BASELINES[code], "residence.kind", kind), code, ON)
+    assert asked in codes and not_asked not in codes
+
+
+@pytest.mark.parametrize("in_yrd, permit_asked", [(True, False), (False, True)])
+def test_elderly_join_asks_a_residence_permit_only_outside_the_yrd(in_yrd, permit_asked):
+    codes = materials(with_fact(BASELINES["hz.elderly_join"], "hukou.in_yrd", in_yrd), "hz.elderly_join", ON)
+    assert ("residence_permit" in codes) is permit_asked
+
+
+def test_spouse_join_checklist():
+    assert materials(BASELINES["hz.spouse_join"], "hz.spouse_join", ON) == [
+        "id_card", "hukou_booklet", "marriage_certificate", "sponsor_hukou", "family_relation"]
+
+
+@pytest.mark.parametrize("county", COUNTIES)
+def test_county_open_refuses_someone_already_registered_in_the_county(county):
+    facts = with_fact(COUNTY_RESIDENT, "hukou.in_target", True)
+    assert failing(outcome(facts, "hz.county_open", county, ON)) == [NOT_REGISTERED_THERE]

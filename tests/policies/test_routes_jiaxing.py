@@ -1,4 +1,4 @@
-"""嘉兴市 (jx): the six routes of 嘉政办发〔2020〕28号, in force from 2020-08-01.
+"""嘉兴市 (jx): the eight routes of 嘉政办发〔2020〕28号, in force from 2020-08-01.
 
 Each route has a passing baseline; every flip changes exactly one fact of it and names the one
 condition that must then fail. Boundaries: "连续居住3年及以上" is 36 months or more; "毕业后15年内"
@@ -9,12 +9,16 @@ child is under 18.
 import pytest
 
 from tests.policies.route_spec import (
+    ABSENT,
+    NOT_REGISTERED_THERE,
+    already_registered_flips,
     assert_eligible,
     assert_fails_only,
     born_day_before_turning,
     born_turning,
     check_flip_table,
     flip_id,
+    materials,
     outcome,
     route_codes,
     with_fact,
@@ -44,6 +48,12 @@ SENIOR_TALENT = "被投靠人具有硕士以上学历、副高以上职称或高
 SPONSOR_COLLECTIVE = "被投靠人已落户在集体户或亲友处"
 CLOSE_FAMILY = "本人是被投靠人的配偶、未成年子女或父母"
 OWNER_CONSENTS = "户口登记地房主（单位、主管部门）同意"
+RURAL = "农业转移人员（农村户口）"
+FIVE_YEARS_OR_FAMILY = "在城镇就业居住5年以上，或举家迁徙"
+NO_OWN_HOME = "在城镇无自有合法住所"
+REGISTERED_HERE = "户口现在嘉兴城区（城镇）"
+ADDRESS_LOST = "因土地征收、房屋征迁、房屋产权转移、离婚等原因失去现户口所在地址登记条件"
+NO_HOME_HERE = "在本地无合法住所"
 
 ELDERLY_JOINING = {
     "relation": "parent", "sponsor_adult": True, "sponsor_hukou_in_target_urban_area": True,
@@ -83,6 +93,16 @@ BASELINES = {
     "jx.talent_family_join": {
         "birth_date": "1993-02-14", "sex": "F", "marital_status": "married", "joining": TALENT_JOINING,
     },
+    # 嘉政 四: a migrant worker from a village in Anhui, 5 years working and living in a Jiaxing town, renting
+    "jx.community_collective": {
+        "birth_date": "1985-03-03", "sex": "M", "hukou": {"rural": True},
+        "employment": {"employed": True, "in_target": True, "months_in_target": 60},
+        "residence": {"continuous_months": 60, "kind": "rented", "stable_residence_in_target": True},
+    },
+    # 嘉政 四: registered in Jiaxing at a house that was expropriated, no other home here
+    "jx.address_lost": {
+        "birth_date": "1970-09-09", "sex": "F", "hukou": {"in_target": True}, "address_lost": "house_expropriation",
+    },
 }
 
 FOLLOWERS = {
@@ -92,6 +112,8 @@ FOLLOWERS = {
     "jx.vocational": [],
     "jx.elderly_join": [],
     "jx.talent_family_join": [],
+    "jx.community_collective": ["spouse", "minor_child", "parent"],
+    "jx.address_lost": [],
 }
 
 FLIPS = [
@@ -120,6 +142,15 @@ FLIPS = [
     ("jx.talent_family_join", "joining.relation", "lineal_relative", CLOSE_FAMILY),
     ("jx.talent_family_join", "joining.relation", "child", CLOSE_FAMILY),  # an adult child is not a minor
     ("jx.talent_family_join", "joining.owner_consents", False, OWNER_CONSENTS),
+    ("jx.community_collective", "hukou.rural", False, RURAL),
+    ("jx.community_collective", "employment.months_in_target", 59, FIVE_YEARS_OR_FAMILY),
+    ("jx.community_collective", "residence.continuous_months", 59, FIVE_YEARS_OR_FAMILY),
+    ("jx.community_collective", "residence.kind", "owned", NO_OWN_HOME),
+    ("jx.address_lost", "hukou.in_target", False, REGISTERED_HERE),
+    ("jx.address_lost", "address_lost", None, ADDRESS_LOST),
+    ("jx.address_lost", "address_lost", ABSENT, ADDRESS_LOST),
+    ("jx.address_lost", "residence.stable_residence_in_target", True, NO_HOME_HERE),
+    *already_registered_flips(set(BASELINES) - {"jx.address_lost"}),
 ]
 
 
@@ -277,7 +308,7 @@ def test_talent_family_join_minor_child_is_under_18(birth_date, on, ok):
 
 
 # --- in force ---------------------------------------------------------------------------------------
-JX_ROUTES = set(BASELINES)
+JX_ROUTES = set(BASELINES)  # including 嘉政 四's two collective-household routes
 
 
 @pytest.mark.parametrize(
@@ -290,3 +321,61 @@ JX_ROUTES = set(BASELINES)
 )
 def test_jiaxing_routes_are_in_force_from_1_august_2020(on, expected):
     assert route_codes(JX, on) == expected
+
+
+# --- 嘉政 四: community (village) public collective households ---------------------------------------
+@pytest.mark.parametrize("changes", [
+    {"residence.whole_family_moving": True, "employment.months_in_target": 0, "residence.continuous_months": 0},
+    {"residence.stable_residence_in_target": False, "residence.kind": ABSENT},  # no home at all
+], ids=["举家迁徙", "no home"])
+def test_community_collective_alternatives(changes):
+    assert_eligible(with_facts(BASELINES["jx.community_collective"], changes), "jx.community_collective", JX, ON)
+
+
+@pytest.mark.parametrize("reason", ["land_expropriation", "house_expropriation", "property_transfer", "divorce",
+                                    "other"])
+def test_address_lost_for_each_reason_of_the_notice(reason):
+    assert_eligible(with_fact(BASELINES["jx.address_lost"], "address_lost", reason), "jx.address_lost", JX, ON)
+
+
+def test_address_lost_is_for_someone_already_registered_here_unlike_every_other_route():
+    route = outcome(BASELINES["jx.address_lost"], "jx.address_lost", JX, ON)
+    assert NOT_REGISTERED_THERE not in [c["label"] for c in route["conditions"]]
+
+
+@pytest.mark.parametrize("code", ["jx.community_collective", "jx.address_lost"])
+def test_collective_routes_register_in_the_community_collective_household(code):
+    from policies.models import SettlementRoute
+
+    assert SettlementRoute.objects.get(code=code).address_options == ["community_collective"]
+
+
+# --- followers live with the applicant (共同居住生活, 嘉政 一) ----------------------------------------------
+@pytest.mark.parametrize("code, cohabit", [
+    ("jx.owned_residence", True), ("jx.rented_residence", True), ("jx.community_collective", True),
+    ("jx.talent", False),
+])
+def test_followers_must_live_with_the_applicant(code, cohabit):
+    from policies.models import SettlementRoute
+
+    assert SettlementRoute.objects.get(code=code).followers_cohabit is cohabit
+
+
+# --- materials follow the facts: the proof of whoever owns the home ------------------------------------
+@pytest.mark.parametrize("changes, asked, not_asked", [
+    ({}, "sponsor_residence", "own_residence_proof"),  # the son owns the flat
+    ({"joining.sponsor_has_stable_residence": False, "residence.stable_residence_in_target": True},
+     "own_residence_proof", "sponsor_residence"),  # the father owns it
+])
+def test_elderly_join_asks_for_the_proof_of_whoever_owns_the_home(changes, asked, not_asked):
+    codes = materials(with_facts(BASELINES["jx.elderly_join"], changes), "jx.elderly_join", ON)
+    assert asked in codes and not_asked not in codes
+
+
+@pytest.mark.parametrize("birth_date, permit_asked", [
+    ("1961-05-05", False),  # 62: no permit needed
+    ("1970-05-05", True),  # 53: joins under the age only with a residence permit
+])
+def test_elderly_join_asks_a_permit_only_below_the_age(birth_date, permit_asked):
+    facts = with_fact(BASELINES["jx.elderly_join"], "birth_date", birth_date)
+    assert ("residence_permit" in materials(facts, "jx.elderly_join", ON)) is permit_asked

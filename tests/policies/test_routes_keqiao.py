@@ -43,6 +43,7 @@ ENROLLED = "全国高等院校在校大学生"
 INTERN_OR_INTENT = "在柯桥区用人单位见实习，或有意向来柯桥区就业创业"
 INVESTED_ONE_YEAR = "在柯桥区投资办企业或个人创业，税款缴纳满1年或社保缴纳满1年"
 OWNS_COMMERCIAL_PROPERTY = "取得商业用房或办公用房合法所有权"
+BUSINESS_IN_KEQIAO = "所投资企业或个人创业在柯桥区"
 NOT_URBAN_WITH_HOME = "户口不在市区城镇范围内，或在区内无合法稳定住所"
 LOCAL_COLLEGE_STUDENT = "区内高校录取的在校学生"
 OUTSIDE_KEQIAO = "户口在柯桥区外"
@@ -125,6 +126,8 @@ FLIPS = [
     ("kq.student_intern", "student.enrolled", False, ENROLLED),
     ("kq.student_intern", "student.intern_or_intent_in_target", False, INTERN_OR_INTENT),
     ("kq.investor", "business.tax_months", 11, INVESTED_ONE_YEAR),
+    ("kq.investor", "business.runs_local_business", False, BUSINESS_IN_KEQIAO),
+    ("kq.investor", "business.runs_local_business", ABSENT, BUSINESS_IN_KEQIAO),
     ("kq.investor", "business.owns_commercial_property_in_target", False, OWNS_COMMERCIAL_PROPERTY),
     ("kq.investor", "hukou.in_target_urban_area", True, NOT_URBAN_WITH_HOME),
     ("kq.local_student", "student.enrolled", False, LOCAL_COLLEGE_STUDENT),
@@ -292,3 +295,17 @@ def test_the_day_before_the_notice_a_qualifying_graduate_has_no_route():
     result = route_codes(KQ, "2020-01-31", BASELINES["kq.graduate"])
     assert result == set()
     assert_eligible(BASELINES["kq.graduate"], "kq.graduate", KQ, IN_FORCE)
+
+
+# --- 绍柯 二(三)6: where a settling student may register ----------------------------------------------
+def test_local_student_may_register_at_every_address_the_notice_allows():
+    from policies.models import SettlementRoute
+
+    assert SettlementRoute.objects.get(code="kq.local_student").address_options == [
+        "own_residence",  # 合法稳定住所（含配偶、子女或父母住所）
+        "relative_household",  # 同意被投靠的亲友处
+        "employer_collective",  # 本人工作（见实习）单位集体户
+        "school_collective",  # 本人区内在读高校集体户
+        "talent_collective",  # 区人力社保部门人才专户
+        "community_collective",  # 居住地社区集体户
+    ]

@@ -10,6 +10,8 @@ import pytest
 
 from tests.policies.route_spec import (
     ABSENT,
+    NOT_REGISTERED_THERE,
+    already_registered_flips,
     assert_eligible,
     assert_fails_only,
     check_flip_table,
@@ -69,6 +71,7 @@ FLIPS = [
     ("zj.household_head_join", "joining.within_same_city", False, SAME_CITY),
     ("zj.household_head_join", "joining.sponsor_is_household_head", False, HOUSEHOLD_HEAD),
     ("zj.household_head_join", "joining.relation", ABSENT, HEAD_RELATIVE),
+    *already_registered_flips(BASELINES),
 ]
 
 
@@ -208,7 +211,8 @@ def test_route_result_shape_for_a_province_route():
         "citation": "浙政办发〔2023〕41号 一(二)",
         "eligible": True,
         "followers": [],
-        "conditions": [{"label": STABLE_RESIDENCE, "ok": True}],
+        "conditions": [{"label": NOT_REGISTERED_THERE, "ok": True}, {"label": STABLE_RESIDENCE, "ok": True}],
+        "programs": [],  # Jiaxing has no subsidy program
     }
 
 

@@ -19,14 +19,15 @@ from policies.models import (
 ROUTE_CODES = {
     "kq.graduate", "kq.vocational", "kq.title", "kq.honor", "kq.manager", "kq.student_intern", "kq.investor",
     "kq.local_student", "jx.owned_residence", "jx.rented_residence", "jx.talent", "jx.vocational",
-    "jx.elderly_join", "jx.talent_family_join", "hz.college_graduate", "hz.master_first", "hz.technician",
-    "hz.senior_worker", "hz.elderly_join", "hz.points", "hz.county_open", "zj.residence",
+    "jx.elderly_join", "jx.talent_family_join", "jx.community_collective", "jx.address_lost",
+    "hz.college_graduate", "hz.master_first", "hz.technician", "hz.senior_worker", "hz.elderly_join",
+    "hz.spouse_join", "hz.points", "hz.county_open", "zj.residence",
     "zj.parent_join_child", "zj.child_join_parent", "zj.household_head_join",
 }
 
 
 @pytest.mark.django_db
-def test_all_25_routes_are_seeded_each_citing_document_and_clause():
+def test_all_28_routes_are_seeded_each_citing_document_and_clause():
     routes = SettlementRoute.objects.select_related("document")
 
     assert {route.code for route in routes} == ROUTE_CODES
@@ -35,6 +36,7 @@ def test_all_25_routes_are_seeded_each_citing_document_and_clause():
         assert route.criteria and all(item["label"] for item in route.criteria), route.code
         assert route.promised_working_days >= 1
         assert route.material_checklist[0]["code"] == "id_card"
+        route.full_clean()  # criteria, checklist conditions (when), followers and addresses all validate
 
 
 @pytest.mark.django_db
@@ -76,6 +78,17 @@ def test_keqiao_subsidy_and_housing_programs_are_seeded_in_fen():
     assert programs["kq.reward_settler"].commitment_years == 5
     assert programs["kq.reward_employer"].beneficiary == "employer"
     assert HousingProgram.objects.get(code="kq.housing").max_term_months == 72
+
+
+@pytest.mark.django_db
+def test_programs_carry_conditions_not_routes():
+    """绍柯 二(二)4–5 pays a person who meets the conditions, whatever the route: no route is named."""
+    for program in SubsidyProgram.objects.all():
+        program.full_clean()  # the conditions compile, with a label each
+        assert program.conditions and all(c["label"] for c in program.conditions)
+        assert "settlement.route" not in json.dumps(program.conditions), program.code
+    rewards = SubsidyProgram.objects.filter(code__startswith="kq.reward_")
+    assert {tuple(p.stops_with) for p in rewards} == {("hukou_moved_out",)}  # an employer change stops nothing
 
 
 @pytest.mark.django_db
