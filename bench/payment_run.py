@@ -110,8 +110,8 @@ def _generate(rows: int) -> None:
              "(SELECT id FROM auth_user WHERE username = %s), now() FROM applications_application a "
              "WHERE a.case_number LIKE %s ORDER BY a.id", [IN_FORCE_FROM, registrar, like])
     _execute(f"INSERT INTO {Entitlement._meta.db_table} (program_id, applicant_id, registration_id, beneficiary, "
-             "family, period_kind, amount_fen, max_periods, starts_on, stop_reason, competes, created_at) "
-             "SELECT %s, a.applicant_id, r.id, %s, %s, %s, %s, %s, %s, '', false, now() "
+             "family, period_kind, amount_fen, max_periods, starts_on, stop_reason, competes, created_at, basis) "
+             "SELECT %s, a.applicant_id, r.id, %s, %s, %s, %s, %s, %s, '', false, now(), '[]'::jsonb "
              "FROM applications_registration r JOIN applications_application a ON a.id = r.application_id "
              "WHERE a.case_number LIKE %s ORDER BY r.id",
              [program.pk, program.beneficiary, program.family, program.period, program.amount_fen,

@@ -18,6 +18,8 @@ from subsidies.models import Commitment, Entitlement, FactEvent
 from subsidies.rules import EMPLOYED, GRADUATED, employer_guided
 from subsidies.services.audit import audit_write
 
+COLLEGE_LEVELS = ("junior_college", "bachelor", "master", "doctor")
+
 
 def _first(events: list[FactEvent], kind: str) -> FactEvent | None:
     """The earliest fact of this kind recorded by a clerk (those taken from the declaration at the
@@ -28,13 +30,17 @@ def _first(events: list[FactEvent], kind: str) -> FactEvent | None:
 
 def settler_facts(frozen: dict | None, events: list[FactEvent]) -> dict:
     """The facts (facts contract) of a settled person: as frozen, with a recorded graduation (date, no
-    longer enrolled) and, for someone not employed at the settlement, the first recorded employment —
-    the first after graduation when it began on or after the graduation day."""
+    longer enrolled, a college qualification for a college student) and, for someone not employed at
+    the settlement, the first recorded employment — the first after graduation when it began on or
+    after the graduation day."""
     facts = copy.deepcopy(frozen or {})
     graduated = _first(events, GRADUATED)
     if graduated is not None:
+        student = facts.get("student") or {}
+        if student.get("enrolled") and facts.get("education") not in COLLEGE_LEVELS:
+            facts["education"] = "junior_college"  # a college student who graduates holds 大专 or higher
         facts["graduation_date"] = graduated.occurred_on.isoformat()
-        facts["student"] = {**(facts.get("student") or {}), "enrolled": False}
+        facts["student"] = {**student, "enrolled": False}
     employed = _first(events, EMPLOYED)
     if employed is not None and not (facts.get("employment") or {}).get("employed"):
         graduation = facts.get("graduation_date")

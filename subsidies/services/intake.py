@@ -13,11 +13,10 @@ from subsidies.periods import add_years, shanghai_today
 from subsidies.rules import EMPLOYED, GRADUATED, employer_guided
 from subsidies.services.audit import audit_write
 from subsidies.services.entitlements import entitlements_refresh
-from subsidies.services.grants import competitors_mark, entitlement_create, programs_due, settler_facts
+from subsidies.services.grants import COLLEGE_LEVELS, competitors_mark, entitlement_create, programs_due, settler_facts
 
 logger = logging.getLogger(__name__)
 
-COLLEGE_LEVELS = {"junior_college", "bachelor", "master", "doctor"}
 
 
 def _declared_facts(facts: dict, registered_on: date) -> list[tuple[str, date, str]]:

@@ -46,6 +46,8 @@ GRADUATE_FACTS = {
     "sex": "F",
     "education": "bachelor",
     "general_college": True,
+    "graduation_date": "2025-06-30",
     "hukou": {"in_target_city": False},
-    "employment": {"employed": True, "in_target": True, "contract_months": 24},
+    "employment": {"employed": True, "in_target": True, "contract_months": 24, "started_on": "2025-08-01",
+                   "first_after_graduation": True},
 }

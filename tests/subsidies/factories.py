@@ -19,11 +19,12 @@ from tests.applications.factories import ApplicantFactory, UserFactory
 
 _cases = itertools.count(1)
 
-# 普通高校本科毕业、已在柯桥就业的外地户籍人员 (kq.graduate, employer-guided)
+# 普通高校本科毕业、毕业后首份工作在柯桥的外地户籍人员 (新增就业高校毕业生; kq.graduate, employer-guided)
 EMPLOYED_GRADUATE = {
     "birth_date": "1998-06-01", "sex": "F", "education": "bachelor", "general_college": True,
-    "hukou": {"in_target_city": False},
-    "employment": {"employed": True, "in_target": True, "contract_months": 24},
+    "graduation_date": "2025-06-30", "hukou": {"in_target_city": False},
+    "employment": {"employed": True, "in_target": True, "contract_months": 24, "started_on": "2025-08-01",
+                   "first_after_graduation": True},
 }
 # 同上但尚未就业
 JOBLESS_GRADUATE = {**EMPLOYED_GRADUATE, "employment": {"employed": False}}
@@ -107,8 +108,8 @@ def bulk_entitlements(*, rows: int, program_code: str = "kq.stipend", starts_on:
         )
         cursor.execute(
             "INSERT INTO subsidies_entitlement (program_id, applicant_id, registration_id, beneficiary, family, "
-            "period_kind, amount_fen, max_periods, starts_on, stop_reason, competes, created_at) "
-            "SELECT %s, ap.applicant_id, r.id, %s, %s, %s, %s, %s, %s, '', false, now() "
+            "period_kind, amount_fen, max_periods, starts_on, stop_reason, competes, created_at, basis) "
+            "SELECT %s, ap.applicant_id, r.id, %s, %s, %s, %s, %s, %s, '', false, now(), '[]'::jsonb "
             "FROM applications_registration r JOIN applications_application ap ON ap.id = r.application_id "
             "WHERE ap.case_number LIKE %s || '-%%' ORDER BY r.id",
             [program_id, beneficiary, family, period, amount_fen, max_periods, starts_on, prefix],
@@ -134,3 +135,17 @@ def record(applicant, kind: str, on: date, *, actor=None, today: date | None = N
 
 def paid_periods(entitlement) -> list[str]:
     return sorted(entitlement.payments.values_list("period", flat=True))
+
+
+def program_like(base_code: str, code: str, *, amount_fen: int, max_periods: int, family: str,
+                 period: str = "month", starts_with=(), stops_with=("hukou_moved_out",)):
+    """A further program with the conditions of ``base_code``, as a policy admin could add one (a
+    city-level stipend, say); by default in force from the settlement until a move-out."""
+    from policies.models import SubsidyProgram
+
+    base = SubsidyProgram.objects.get(code=base_code)
+    return SubsidyProgram.objects.create(
+        code=code, name=f"测试项目 {code}", document=base.document, clause="测试", jurisdiction=base.jurisdiction,
+        amount_fen=amount_fen, period=period, max_periods=max_periods, family=family, conditions=base.conditions,
+        starts_with=list(starts_with), stops_with=list(stops_with), description="测试",
+    )

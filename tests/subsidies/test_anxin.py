@@ -74,11 +74,12 @@ def test_year_edge_a_settlement_on_new_years_eve_counts_for_that_year():
     assert paid_periods(anxin) == ["2026", "2027", "2028"]
 
 
-def test_a_jobless_graduate_waits_for_employment():
+def test_a_jobless_graduate_earns_it_with_a_first_job_within_the_job_seeking_period():
     registration = settle(facts=JOBLESS_GRADUATE, registered_on=date(2026, 3, 2))
-    anxin = _anxin(registration)
+    assert not Entitlement.objects.filter(registration=registration, program__code="kq.anxin").exists()
     pay("kq.anxin", "2026")
     record(registration.application.applicant, "employed", date(2027, 5, 1), today=date(2027, 5, 1))
+    anxin = _anxin(registration)  # graduated 2025-06-30: a first job within two years
 
     for year in YEARS:
         pay("kq.anxin", year)

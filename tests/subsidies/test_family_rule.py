@@ -5,22 +5,16 @@ from datetime import date
 
 import pytest
 
-from policies.models import SettlementRoute, SubsidyProgram
+from policies.models import SubsidyProgram
 from subsidies.models import Entitlement, Payment
-from tests.subsidies.factories import LOCAL_STUDENT, paid_periods, pay, record, settle
+from tests.subsidies.factories import LOCAL_STUDENT, paid_periods, pay, program_like, record, settle
 
 pytestmark = pytest.mark.django_db
 
 
 def _program(code: str, amount_fen: int, *, family: str = "kq.stipend", max_periods: int = 6) -> SubsidyProgram:
     """A second program of the stipend's family, as a policy admin could add one (a city-level one, say)."""
-    stipend = SubsidyProgram.objects.get(code="kq.stipend")
-    program = SubsidyProgram.objects.create(
-        code=code, name=f"测试项目 {code}", document=stipend.document, clause="测试", jurisdiction=stipend.jurisdiction,
-        amount_fen=amount_fen, period="month", max_periods=max_periods, family=family, conditions="测试",
-    )
-    program.routes.add(SettlementRoute.objects.get(code="kq.local_student"))
-    return program
+    return program_like("kq.stipend", code, amount_fen=amount_fen, max_periods=max_periods, family=family)
 
 
 def _graduated_student():

@@ -18,7 +18,7 @@ from applications.tasks import notification_deliver
 from subsidies.models import AuditEntry, Commitment, Entitlement, FactEvent, RegistrationIntake
 from subsidies.services.intake import entitlements_create_for_registration, registrations_intake_backfill
 from tests.applications.factories import GRADUATE_FACTS, ApplicantFactory, pdf
-from tests.subsidies.factories import EMPLOYED_GRADUATE, LOCAL_STUDENT, registered_case, settle
+from tests.subsidies.factories import EMPLOYED_GRADUATE, LOCAL_STUDENT, record, registered_case, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,8 @@ def _register_through_the_services(clerk, django_capture_on_commit_callbacks, fa
                                     address="柯桥区某公司集体户", registered_on=date(2026, 3, 20))
 
 
-def test_a_registration_creates_the_entitlements_of_its_route(clerk, django_capture_on_commit_callbacks):
+def test_a_registration_creates_the_entitlements_whose_conditions_the_settler_meets(
+        clerk, django_capture_on_commit_callbacks):
     registration = _register_through_the_services(clerk, django_capture_on_commit_callbacks)
 
     programs = set(Entitlement.objects.filter(registration=registration).values_list("program__code", flat=True))
@@ -54,15 +55,25 @@ def test_a_registration_creates_the_entitlements_of_its_route(clerk, django_capt
                    .values_list("kind", "source"))
     assert declared == {("graduated", "registration"), ("employed", "registration")}
     assert AuditEntry.objects.filter(action="entitlement_create").count() == 3
+    assert anxin.basis and all(condition["ok"] for condition in anxin.basis)  # the conditions as met, frozen
+    assert "毕业后首次就业" in [condition["label"] for condition in anxin.basis]
 
 
-def test_a_local_student_gets_the_stipend_and_the_anxin_both_waiting():
+def test_a_local_student_gets_the_stipend_waiting_and_the_anxin_once_a_first_job_follows_graduation():
     registration = settle(route="kq.local_student", facts=LOCAL_STUDENT)
+    student = registration.application.applicant
 
     entitlements = {e.program.code: e for e in Entitlement.objects.filter(registration=registration)}
-    assert set(entitlements) == {"kq.stipend", "kq.anxin"}
-    assert all(e.starts_on is None for e in entitlements.values())
-    assert not FactEvent.objects.filter(applicant=registration.application.applicant).exists()
+    assert set(entitlements) == {"kq.stipend"}  # not yet 新增就业: no job, not even graduated
+    assert entitlements["kq.stipend"].starts_on is None
+    assert not FactEvent.objects.filter(applicant=student).exists()
+
+    record(student, "graduated", date(2026, 6, 20))
+    record(student, "employed", date(2026, 12, 10))
+
+    anxin = Entitlement.objects.get(registration=registration, program__code="kq.anxin")
+    assert anxin.starts_on == date(2026, 12, 10)
+    assert not anxin.commitment_id and anxin.basis[-1]["ok"]
 
 
 def test_the_event_twice_creates_the_entitlements_once():
@@ -76,8 +87,10 @@ def test_the_event_twice_creates_the_entitlements_once():
     assert Commitment.objects.filter(registration=registration).count() == 1
 
 
-def test_a_route_without_programs_creates_nothing_but_is_taken_in():
-    registration = registered_case(route="kq.investor", facts=EMPLOYED_GRADUATE)
+def test_a_settler_who_meets_no_program_creates_nothing_but_is_taken_in():
+    investor = {"birth_date": "1980-01-01", "sex": "M", "education": "high_school",
+                "business": {"runs_local_business": True, "tax_months": 24}}
+    registration = registered_case(route="kq.investor", facts=investor)
 
     assert entitlements_create_for_registration(registration_id=registration.pk, today=ON) == []
     assert RegistrationIntake.objects.get(registration=registration).entitlements == 0

@@ -10,12 +10,11 @@ from django.db.models import Count, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies.models import SettlementRoute, SubsidyProgram
 from subsidies.errors import SubsidyError
 from subsidies.models import Commitment, Entitlement, FactEvent, Payment
 from subsidies.services.employers import commitment_employer_set
 from subsidies.services.facts import fact_event_record, fact_event_revoke
-from tests.subsidies.factories import EMPLOYED_GRADUATE, LOCAL_STUDENT, credit_code, pay, settle
+from tests.subsidies.factories import EMPLOYED_GRADUATE, LOCAL_STUDENT, credit_code, pay, program_like, settle
 
 TODAY = date(2031, 6, 1)
 SETTLED = date(2026, 3, 2)
@@ -32,13 +31,7 @@ operations = st.lists(st.one_of(facts, revokes, monthly, monthly, yearly, once),
 
 
 def _people(alt_amount: int):
-    stipend = SubsidyProgram.objects.get(code="kq.stipend")
-    alt = SubsidyProgram.objects.create(
-        code="sx.stipend_alt", name="同族项目", document=stipend.document, clause="测试",
-        jurisdiction=stipend.jurisdiction, amount_fen=alt_amount, period="month", max_periods=4,
-        family="kq.stipend", conditions="测试",
-    )
-    alt.routes.add(SettlementRoute.objects.get(code="kq.local_student"))
+    program_like("kq.stipend", "sx.stipend_alt", amount_fen=alt_amount, max_periods=4, family="kq.stipend")
     student = settle(route="kq.local_student", facts=LOCAL_STUDENT, registered_on=SETTLED, today=SETTLED)
     worker = settle(facts=EMPLOYED_GRADUATE, registered_on=SETTLED, today=SETTLED)
     commitment = Commitment.objects.get(registration=worker)

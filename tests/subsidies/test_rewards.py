@@ -158,7 +158,9 @@ def test_revoking_a_move_out_recorded_in_error_takes_the_flags_back(finance, cle
     assert not payments_for_review().exists()
 
 
-def test_the_employer_is_not_rewarded_once_the_settler_has_left_it(finance, clerk):
+def test_an_employer_change_stops_nothing(finance, clerk):
+    """绍柯 二(二)5 rewards a settlement the employer guided, kept by the hukou staying in the district:
+    a later change of employer stops neither reward nor flags anything."""
     registration, commitment = _rewarded_settler(finance)
     record(registration.application.applicant, "employer_changed", date(2026, 3, 5), actor=clerk,
            today=date(2026, 3, 5))
@@ -168,4 +170,6 @@ def test_the_employer_is_not_rewarded_once_the_settler_has_left_it(finance, cler
 
     rewards = _rewards(registration)
     assert paid_periods(rewards["kq.reward_settler"]) == ["once"]
-    assert paid_periods(rewards["kq.reward_employer"]) == []
+    assert paid_periods(rewards["kq.reward_employer"]) == ["once"]
+    assert all(reward.stops_on is None for reward in rewards.values())
+    assert not payments_for_review().exists()
