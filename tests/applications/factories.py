@@ -44,6 +44,7 @@ def pdf(name: str = "doc.pdf") -> SimpleUploadedFile:
 GRADUATE_FACTS = {
     "birth_date": "1998-06-01",
     "sex": "F",
+    "marital_status": "married",
     "education": "bachelor",
     "general_college": True,
     "graduation_date": "2025-06-30",

@@ -111,3 +111,43 @@ def test_year_edge_a_year_can_be_run_only_once_it_has_ended_in_shanghai():
         payment_run_start(program_code="kq.anxin", period="2026", now=still_2026)
     assert early.value.field == "period"
     assert payment_run_start(program_code="kq.anxin", period="2026", now=new_year).reference_date == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize("route", ["kq.title", "kq.student_intern", "zj.residence"])
+def test_a_newly_employed_graduate_settling_by_any_route_is_paid_the_anxin(route):
+    """新增就业高校毕业生落户柯桥区 (绍柯 二(二)4): the route does not matter."""
+    anxin = _anxin(settle(route=route, facts=EMPLOYED_GRADUATE, registered_on=date(2026, 3, 2)))
+
+    for year in YEARS:
+        pay("kq.anxin", year)
+
+    assert paid_periods(anxin) == ["2026", "2027", "2028"]
+
+
+def test_a_graduate_employed_for_years_gets_no_anxin_even_by_kq_graduate():
+    veteran = {**EMPLOYED_GRADUATE, "birth_date": "1983-01-01", "graduation_date": "2005-07-01",
+               "employment": {**EMPLOYED_GRADUATE["employment"], "started_on": "2012-03-01",
+                              "first_after_graduation": False}}
+    registration = settle(facts=veteran, registered_on=date(2026, 3, 2))
+    assert not Entitlement.objects.filter(registration=registration, program__code="kq.anxin").exists()
+
+
+@pytest.mark.parametrize("employed_on, paid", [
+    (date(2027, 6, 29), True),    # graduation (2025-06-30) + 2 years − 1 day
+    (date(2027, 7, 1), False),    # + 2 years + 1 day: outside the 择业期
+])
+def test_a_first_job_recorded_after_the_settlement_within_the_job_seeking_period(employed_on, paid):
+    registration = settle(facts=JOBLESS_GRADUATE, registered_on=date(2026, 3, 2))
+    record(registration.application.applicant, "employed", employed_on, today=employed_on)
+
+    granted = Entitlement.objects.filter(registration=registration, program__code="kq.anxin").first()
+    assert (granted is not None) is paid
+
+
+def test_a_first_job_outside_keqiao_earns_no_anxin():
+    from subsidies.services.facts import fact_event_record
+
+    registration = settle(facts=JOBLESS_GRADUATE, registered_on=date(2026, 3, 2))
+    fact_event_record(applicant_id=registration.application.applicant_id, kind="employed",
+                      occurred_on=date(2026, 9, 1), actor=None, in_district=False, today=date(2026, 9, 1))
+    assert not Entitlement.objects.filter(registration=registration, program__code="kq.anxin").exists()

@@ -173,3 +173,35 @@ def test_an_employer_change_stops_nothing(finance, clerk):
     assert paid_periods(rewards["kq.reward_employer"]) == ["once"]
     assert all(reward.stops_on is None for reward in rewards.values())
     assert not payments_for_review().exists()
+
+
+def test_a_settlement_by_a_province_route_guided_by_a_keqiao_employer_is_rewarded(finance):
+    """绍柯 二(二)5 names no route: zj.residence (浙政 一(二)) into Keqiao counts like any other."""
+    registration = settle(route="zj.residence", facts=EMPLOYED_GRADUATE, registered_on=date(2026, 3, 2))
+    commitment = Commitment.objects.get(registration=registration)
+    commitment_employer_set(commitment_id=commitment.pk, uscc=credit_code(8), name="柯桥某印染有限公司",
+                            actor=finance, today=date(2026, 3, 2))
+
+    for code in REWARDS:
+        pay(code, now=SOON)
+
+    rewards = _rewards(registration)
+    assert set(rewards) == set(REWARDS)
+    assert all(paid_periods(reward) == ["once"] for reward in rewards.values())
+    assert commitment.ends_on == date(2031, 3, 2)
+
+
+@pytest.mark.parametrize("moved_out_on, broken", [
+    (date(2031, 3, 1), True),   # 4 years 364 days after 2026-03-02: inside the five years
+    (date(2031, 3, 2), False),  # the fifth anniversary: the commitment was kept
+], ids=["4y364d", "5y"])
+def test_move_out_boundary_of_the_five_years(finance, clerk, moved_out_on, broken):
+    registration, commitment = _rewarded_settler(finance)
+    for code in REWARDS:
+        pay(code, now=SOON)
+    record(registration.application.applicant, "hukou_moved_out", moved_out_on, actor=clerk)
+
+    commitment.refresh_from_db()
+    assert (commitment.status == "broken") is broken
+    flagged = set(payments_for_review().values_list("entitlement__program__code", flat=True))
+    assert flagged == (set(REWARDS) if broken else set())
