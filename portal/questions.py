@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from policies.eligibility.catalogue import get_catalogue
-from policies.models import SettlementRoute, SubsidyProgram
+from policies.eligibility.conditions import rule_variables
+from policies.models import SettlementRoute
 
 YES_NO = [("0", "否"), ("1", "是")]
 
@@ -139,23 +140,6 @@ def field_name(path: str) -> str:
     return path.replace(".", "__")
 
 
-def rule_variables(node) -> set[str]:
-    """Every fact path a JsonLogic rule reads (``{"var": "employment.in_target"}``)."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        for op, args in node.items():
-            if op == "var":
-                name = args[0] if isinstance(args, list) and args else args
-                if isinstance(name, str):
-                    found.add(name)
-            else:
-                found |= rule_variables(args)
-    elif isinstance(node, list):
-        for item in node:
-            found |= rule_variables(item)
-    return found
-
-
 def rule_uses_points(node) -> bool:
     if isinstance(node, dict):
         return any(op in {"points", "points_threshold"} or rule_uses_points(args) for op, args in node.items())
@@ -198,10 +182,8 @@ def questionnaire_for(*, place: str, place_name: str, city_name: str, on: date) 
         for item in checklist:  # materials follow the facts
             needed |= rule_variables(item.get("when"))
     # what settling would bring (绍柯 二(二)4–5): the facts the programs in force there read
-    program_codes = [program.code for program in catalogue.programs_for(place, on)]
-    for conditions in SubsidyProgram.objects.filter(code__in=program_codes).values_list("conditions", flat=True):
-        for condition in conditions:
-            needed |= rule_variables(condition.get("rule")) - {"settlement.route"}
+    for program in catalogue.programs_for(place, on):
+        needed |= program.reads - {"settlement.route"}
     if any(path.startswith("joining.") for path in needed):
         needed.add("joining.relation")  # the group starts by asking whether one joins anybody at all
     questions = []

@@ -7,7 +7,6 @@ POLICY_RELOAD_CHECK_SECONDS, compares a shared version in the cache to see edits
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -20,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from policies.eligibility.conditions import Evaluator, compile_criteria
+from policies.eligibility.conditions import Evaluator, compile_criteria, rule_variables
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "policies:catalogue-version"
@@ -60,7 +59,12 @@ class CompiledProgram:
     max_periods: int
     beneficiary: str
     conditions: tuple[tuple[str, Evaluator, bool], ...]
-    reads_route: bool  # a condition reads settlement.route: evaluated per route, else once per person
+    reads: frozenset[str]  # the facts its conditions read (the self-check asks them)
+
+    @property
+    def reads_route(self) -> bool:
+        """A condition reads settlement.route: evaluated per route, else once per person."""
+        return "settlement.route" in self.reads
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
@@ -229,7 +233,7 @@ def load_catalogue(version: str | None = None) -> Catalogue:
             in_force_until=program.document.in_force_until, amount_fen=program.amount_fen,
             period=program.period, max_periods=program.max_periods, beneficiary=program.beneficiary,
             conditions=tuple(compile_criteria(program.conditions, program=True)),
-            reads_route="settlement.route" in json.dumps(program.conditions),
+            reads=frozenset(var for condition in program.conditions for var in rule_variables(condition["rule"])),
         )
         for program in SubsidyProgram.objects.filter(active=True).select_related("document", "jurisdiction")
     )

@@ -357,6 +357,23 @@ def compile_rule(rule: Any, path: str = "rule", *, program: bool = False) -> Eva
     return _Compiler(program).compile(rule, path)
 
 
+def rule_variables(node: Any) -> set[str]:
+    """Every fact path a JsonLogic rule reads (``{"var": "employment.in_target"}``)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for op, args in node.items():
+            if op == "var":
+                name = args[0] if isinstance(args, list) and args else args
+                if isinstance(name, str):
+                    found.add(name)
+            else:
+                found |= rule_variables(args)
+    elif isinstance(node, list):
+        for item in node:
+            found |= rule_variables(item)
+    return found
+
+
 def uses_points(rule: Any) -> bool:
     if isinstance(rule, dict):
         return any(op in {"points", "points_threshold"} or uses_points(args) for op, args in rule.items())

@@ -129,8 +129,10 @@ def test_a_case_detail_is_constant_in_queries(draft, applicant, django_assert_nu
     ApplicationTransition.objects.create(application=draft, transition="claim", source="draft", target="draft")
     few, _ = queries_for(client, url)
 
-    for relation in ("child", "parent", "spouse_parent"):
-        family_member_add(application=draft, relation=relation, real_name="亲属", id_number=id_number())
+    for relation, born in (("child", date(2022, 1, 1)), ("parent", date(1968, 1, 1)),
+                           ("spouse_parent", date(1969, 1, 1))):
+        family_member_add(application=draft, relation=relation, real_name="亲属",
+                          id_number=id_number(born, region="110105"))
     for _ in range(10):
         material_add(application=draft, checklist_code="diploma", upload=pdf())
         ApplicationTransition.objects.create(application=draft, transition="claim", source="draft", target="draft")

@@ -168,4 +168,4 @@ def test_validation_message_is_translated_with_its_placeholders():
     with translation.override("zh-hans"):
         with pytest.raises(ValidationError) as excinfo:
             validate_checklist([{"code": "id_card"}])
-        assert excinfo.value.messages == ["第 1 项必须包含 code 和 name（可另含 required、note、max_files）。"]
+        assert excinfo.value.messages == ["第 1 项必须包含 code 和 name（可另含 required、note、max_files、when）。"]

@@ -126,3 +126,30 @@ def test_every_policy_table_lists_in_the_admin(policy_admin_client):
     route = SettlementRoute.objects.get(code="kq.graduate")
     page = policy_admin_client.get(CHANGE_URL.format(route.pk))
     assert "户口在绍兴市外" in page.text  # criteria shown as readable Chinese, not \u escapes
+
+
+@pytest.mark.django_db
+def test_a_checklist_condition_that_does_not_compile_is_refused_naming_the_item(policy_admin_client):
+    route = SettlementRoute.objects.get(code="hz.technician")
+    checklist = copy.deepcopy(route.material_checklist)
+    checklist[3]["when"] = {"==": [{"var": "residence.knd"}, "rented"]}
+    import json
+
+    data = _form_data(route, material_checklist=json.dumps(checklist, ensure_ascii=False))
+    response = policy_admin_client.post(CHANGE_URL.format(route.pk), data)
+    assert response.status_code == 200
+    assert "第 4 项.when" in str(response.context["adminform"].form.errors["material_checklist"])
+    route.refresh_from_db()
+    assert route.material_checklist[3].get("when") != checklist[3]["when"]  # nothing saved
+
+
+@pytest.mark.django_db
+def test_the_points_scheme_page_says_it_is_incomplete_and_which_indicators_have_no_table(policy_admin_client):
+    from policies.models import PointsScheme
+
+    scheme = PointsScheme.objects.get(jurisdiction__code="hz.city")
+    listing = policy_admin_client.get("/admin/policies/pointsscheme/").content.decode()
+    assert "个人所得税、居住年限、社会保险缴纳年限" in listing
+    page = policy_admin_client.get(f"/admin/policies/pointsscheme/{scheme.pk}/change/")
+    warnings = [str(message) for message in page.context["messages"]]
+    assert any("个人所得税、居住年限、社会保险缴纳年限" in message for message in warnings)

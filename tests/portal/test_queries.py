@@ -1,5 +1,7 @@
 """Every portal page reads the database a fixed number of times, however much the case holds."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,9 +31,11 @@ def login(client, applicant):
 def grow(application, *, files: int, relatives: int) -> None:
     for _ in range(files):
         material_add(application=application, checklist_code="diploma", upload=pdf())
+    born = {"spouse": date(1997, 1, 1), "child": date(2022, 1, 1), "parent": date(1968, 1, 1)}
     for n in range(relatives):
-        family_member_add(application=application, relation=["spouse", "child", "parent"][n % 3],
-                          real_name=f"家属{n}", id_number=id_number())
+        relation = ["spouse", "child", "parent"][n % 3]
+        family_member_add(application=application, relation=relation, real_name=f"家属{n}",
+                          id_number=id_number(born[relation], region="110105"))
 
 
 def test_case_page_of_a_draft(client):

@@ -16,6 +16,13 @@ KEQIAO_GRADUATE = {
     "hukou__in_target_city": "0", "employment__employed": "1", "employment__in_target": "1",
     "employment__contract_months": "24",
 }
+# facts (not answers): graduated 2025, first job in Keqiao since August 2025
+NEW_GRADUATE = {
+    "birth_date": "2002-06-01", "sex": "F", "education": "bachelor", "general_college": True,
+    "graduation_date": "2025-06-30", "hukou": {"in_target_city": False},
+    "employment": {"employed": True, "in_target": True, "contract_months": 24, "started_on": "2025-08-01",
+                   "first_after_graduation": True},
+}
 
 
 def question_names(html: str) -> set[str]:
@@ -67,8 +74,10 @@ def test_result_shows_every_route_in_force_with_each_condition(client):
     eligible = [r for r in expected["routes"] if r["eligible"]]
     assert "kq.graduate" in {r["code"] for r in eligible}
     assert f"您符合 <strong>{len(eligible)}</strong> 条落户途径" in html
-    assert html.count('class="mark yes"') == sum(c["ok"] for r in expected["routes"] for c in r["conditions"])
-    assert html.count('class="mark no"') == sum(not c["ok"] for r in expected["routes"] for c in r["conditions"])
+    shown = [c for r in expected["routes"] for c in r["conditions"]]
+    shown += [c for r in expected["routes"] for p in r["programs"] for c in p["conditions"]]  # what settling brings
+    assert html.count('class="mark yes"') == sum(c["ok"] for c in shown)
+    assert html.count('class="mark no"') == sum(not c["ok"] for c in shown)
     assert "毕业证书（或学历认证报告）" in html and "配偶" in html
     assert reverse("portal:apply", args=["kq.graduate"]) in html
     assert reverse("portal:apply", args=["kq.investor"]) not in html
@@ -96,3 +105,22 @@ def test_the_self_check_offers_the_honours_policy_table(db):
     questions = questionnaire_for(place="sx.kq", place_name="柯桥区", city_name="绍兴市", on=date(2024, 3, 1))
     honours = next(q for q in questions.questions if q.path == "honors")
     assert ("wuyi_labour_medal", "五一劳动奖章") in honours.choices
+
+
+def test_result_shows_what_settling_would_bring_for_each_eligible_route(client):
+    session = client.session
+    session["portal_selfcheck"] = {"place": "sx.kq", "facts": NEW_GRADUATE, "answers": {}}
+    session.save()
+    html = client.get(reverse("portal:check_result")).content.decode()
+
+    assert "落户后可享受的补贴" in html
+    assert "新增就业高校毕业生安心补贴</strong>：每年 6,000 元，最长 3 年" in html
+    assert "（奖励给用人单位）" in html
+    assert "毕业后择业期（2年）内开始就业" in html
+
+
+def test_the_questions_include_what_the_programs_read(client):
+    html = client.get(reverse("portal:check") + "?place=sx.kq").content.decode()
+    assert "这是您毕业后的第一份工作吗？" in html and "现在这份工作是哪天开始的？" in html
+    jiaxing = client.get(reverse("portal:check") + "?place=jx").content.decode()
+    assert "您现在是农村户口吗？" in jiaxing and "您是全家一起迁来（举家迁徙）吗？" in jiaxing
