@@ -193,3 +193,21 @@ def test_submission_requires_the_conditional_item_the_facts_call_for(applicant):
     with pytest.raises(ApplicationError) as error:
         application_submit(application_id=application.pk, actor=applicant.user, on=ON)
     assert error.value.field == "materials" and "房屋租赁登记备案证明" in error.value.message
+
+
+# --- the same checks through the API ---------------------------------------------------------------------
+def test_the_api_asks_a_jiaxing_follower_to_live_with_the_applicant(applicant):
+    from rest_framework.test import APIClient
+
+    application = draft_for(applicant, "jx.owned_residence")
+    client = APIClient()
+    client.force_login(applicant.user)
+    url = f"/api/v1/applications/{application.case_number}/family-members/"
+    body = {"relation": "minor_child", "real_name": "王小红", "id_number": id_number(MINOR, region="110105")}
+
+    refused_response = client.post(url, {**body, "lives_with_applicant": False}, format="json")
+    assert refused_response.status_code == 400
+    assert "共同居住生活" in refused_response.json()["lives_with_applicant"][0]
+    accepted = client.post(url, {**body, "lives_with_applicant": True}, format="json")
+    assert accepted.status_code == 201, accepted.json()
+    assert FamilyMember.objects.get(application=application).lives_with_applicant is True

@@ -186,3 +186,28 @@ def test_anonymous_is_sent_to_log_in(client, draft):
 
 def test_pdf_bytes_are_what_the_factories_upload():
     assert PDF_BYTES.startswith(b"%PDF-")
+
+
+def test_a_jiaxing_case_asks_whether_the_follower_lives_with_the_applicant(applicant_client, applicant):
+    from datetime import date
+
+    from applications.services.drafts import application_create
+
+    owner = {"birth_date": "1988-04-12", "sex": "M", "marital_status": "married",
+             "residence": {"stable_residence_in_target": True, "kind": "owned", "permit": True}}
+    application = application_create(applicant=applicant, route_code="jx.owned_residence", jurisdiction_code="jx",
+                                     facts=owner)
+    page = applicant_client.get(case_url(application)).content.decode()
+    assert "是否与您共同居住生活" in page
+    assert "是否与您共同居住生活" not in applicant_client.get(case_url(make_draft(applicant))).content.decode()
+
+    child = {"family-relation": "minor_child", "family-real_name": "王小红",
+             "family-id_number": id_number(date(2015, 6, 1), region="110105")}
+    unanswered = applicant_client.post(case_url(application, "family_add"), child)
+    assert unanswered.status_code == 400 and "请选择是否共同居住生活" in unanswered.content.decode()
+    apart = applicant_client.post(case_url(application, "family_add"), {**child, "family-lives_with_applicant": "0"})
+    assert apart.status_code == 400 and "随迁人员须与申请人共同居住生活" in apart.content.decode()
+    together = applicant_client.post(case_url(application, "family_add"),
+                                     {**child, "family-lives_with_applicant": "1"})
+    assert together.status_code == 302
+    assert FamilyMember.objects.get(application=application).lives_with_applicant is True
