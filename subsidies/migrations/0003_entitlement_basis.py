@@ -17,8 +17,9 @@ def freeze_existing(apps, schema_editor):
     """Set-based (one UPDATE per route), so that a million entitlements take seconds, not hours."""
     Entitlement = apps.get_model("subsidies", "Entitlement")
     FactEvent = apps.get_model("subsidies", "FactEvent")
-    routes = Entitlement.objects.values_list("registration__application__route__code", flat=True).distinct()
-    for route in list(routes):
+    # order_by(): the model's ordering would otherwise join the DISTINCT (one "route" per entitlement)
+    routes = Entitlement.objects.order_by().values_list("registration__application__route__code", flat=True)
+    for route in sorted(set(routes.distinct())):
         Entitlement.objects.filter(registration__application__route__code=route).update(
             basis=[{"label": f"按原补贴途径名单产生（落户途径 {route}），保留原享受条件", "ok": True}]
         )

@@ -62,3 +62,11 @@ def test_a_reward_stopped_only_by_an_employer_change_is_open_again(finance, move
     if stops_on is None:
         pay("kq.reward_employer", "once")
         assert paid_periods(reward) == ["once"]
+
+
+def test_the_data_migration_is_one_update_per_route_not_per_entitlement(django_assert_max_num_queries):
+    for _ in range(3):
+        _as_before_the_change(settle(facts=EMPLOYED_GRADUATE))  # 3 settlers, 9 entitlements, one route
+    with django_assert_max_num_queries(3):  # the routes, one UPDATE, the employer-change stops
+        MIGRATION.freeze_existing(apps, None)
+    assert not Entitlement.objects.filter(basis=[]).exists()
