@@ -127,7 +127,7 @@ def seed_policies(apps, *, keep_edited: bool = False) -> _Writer:
                 })
 
     programs, writable = {}, {}
-    with_conditions = _has(SubsidyProgram, "description")  # policies 0005: conditions became rules
+    with_conditions = _has(SubsidyProgram, "description")  # policies 0006: conditions became rules
     for spec in catalogue.SUBSIDY_PROGRAMS:
         values = {
             key: spec[key]
@@ -135,7 +135,7 @@ def seed_policies(apps, *, keep_edited: bool = False) -> _Writer:
                         "commitment_years", "conditions", "starts_with", "stops_with", "description")
         } | {"document": documents[spec["document"]], "jurisdiction": jurisdictions[spec["jurisdiction"]]}
         if not with_conditions:
-            values["conditions"] = spec["description"]  # before 0005 the conditions were this text
+            values["conditions"] = spec["description"]  # before 0006 the conditions were this text
         code = spec["code"]
         programs[code], writable[code] = writer.write(SubsidyProgram, {"code": code}, values)
     for spec in catalogue.SUBSIDY_PROGRAMS:

@@ -1,4 +1,4 @@
-"""Programs carry conditions now (policies 0005): existing entitlements keep their frozen terms.
+"""Programs carry conditions now (policies 0006): existing entitlements keep their frozen terms.
 
 - ``basis`` records, for each existing entitlement, that it was created under the program's old route
   list (the route the settler took), so the clerk sees why it exists; it is never withdrawn.
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('subsidies', '0002_beat_schedule'),
-        ('policies', '0005_program_conditions_new_routes'),
+        ('policies', '0006_program_conditions_new_routes'),
     ]
 
     operations = [

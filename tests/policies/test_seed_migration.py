@@ -1,4 +1,4 @@
-"""New routes and corrected seed rows reach existing databases (policies 0005), not only fresh ones.
+"""New routes and corrected seed rows reach existing databases (policies 0006), not only fresh ones.
 
 policies 0002 seeds a fresh database from the live seed module; 0005 brings an existing one to the same
 catalogue, leaving alone the rows a policy admin has edited. A database at an older seed, migrated,
@@ -15,7 +15,7 @@ from tests.applications.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("policies.migrations.0005_program_conditions_new_routes")
+MIGRATION = importlib.import_module("policies.migrations.0006_program_conditions_new_routes")
 ADDED_BY_ISSUE_9 = ["hz.spouse_join", "jx.community_collective", "jx.address_lost"]
 
 

@@ -35,7 +35,7 @@ def bring_to_seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0004_honours'),
+        ('policies', '0005_targets_budgets_time_limits'),
     ]
 
     operations = [
