@@ -179,17 +179,25 @@ def test_the_whole_path_in_a_browser(page, live_server, insecure_cookies_on_loca
     page.get_by_role("heading", name="自助检测：绍兴市柯桥区").wait_for()
     page.get_by_label("出生日期").fill("1998-06-01")
     page.locator("#id_sex_1").check()  # 女
+    page.get_by_label("婚姻状况").select_option("married")  # a spouse follows below
     page.get_by_label("最高学历").select_option("bachelor")
+    page.get_by_label("毕业日期").fill("2025-06-30")
     assert page.locator("#id_business__owns_commercial_property_in_target_0").is_checked()  # 否 unless changed
     page.locator("#id_employment__employed_1").check()
     page.locator("#id_employment__in_target_1").check()
     page.get_by_label("劳动（聘用）合同期限").fill("24")
+    page.get_by_label("现在这份工作是哪天开始的？").fill("2025-08-01")
+    page.locator("#id_employment__first_after_graduation_1").check()
     shot("self-check-questions")
     page.get_by_role("button", name="查看检测结果").click()
     page.get_by_role("heading", name="检测结果：绍兴市柯桥区").wait_for()
     graduate = page.locator("section.route", has_text="高校毕业生、同等学历及留学回国人员落户")
-    assert graduate.locator(".badge.ok").inner_text() == "符合"
+    assert graduate.locator("h2 .badge.ok").inner_text() == "符合"
     assert graduate.locator(".mark.yes").count() >= 2
+    # what settling would bring: the 安心补贴 of a newly employed graduate, each condition explained
+    anxin = graduate.locator(".programs > li", has_text="新增就业高校毕业生安心补贴")
+    assert anxin.locator(".badge.ok").inner_text() == "可享受"
+    assert "每年 6,000 元，最长 3 年" in anxin.inner_text()
     assert page.locator("section.route.not-eligible .mark.no").count() > 0  # ✗ shown for what fails
     shot("self-check-result")
 
