@@ -28,6 +28,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from policies.models import Honour  # noqa: E402
+
+HONOUR_CODES = list(Honour.objects.filter(active=True).values_list("code", flat=True))
+
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -88,8 +92,8 @@ class FactsGenerator:
             return {
                 key: self.value(key, sub, on) for key, sub in spec["properties"].items() if rng.random() < 0.7
             }
-        if "array" in kinds:
-            items = spec["items"]["enum"]
+        if "array" in kinds:  # honors: codes of the honours policy table (the schema cannot list them)
+            items = spec["items"].get("enum") or HONOUR_CODES
             return rng.sample(items, rng.randint(0, len(items)))
         if "boolean" in kinds:
             return rng.random() < 0.5
