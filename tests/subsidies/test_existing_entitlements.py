@@ -1,4 +1,4 @@
-"""Entitlements made before programs had conditions (subsidies 0003): their frozen terms stay, their
+"""Entitlements made before programs had conditions (subsidies 0004): their frozen terms stay, their
 basis says they came from the old route list, and an employer's reward stopped only by an employer
 change is open again (绍柯 二(二)5 depends on the hukou staying, not on the job)."""
 
@@ -14,7 +14,7 @@ from tests.subsidies.factories import EMPLOYED_GRADUATE, paid_periods, pay, reco
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("subsidies.migrations.0003_entitlement_basis")
+MIGRATION = importlib.import_module("subsidies.migrations.0004_entitlement_basis")
 
 
 def _as_before_the_change(registration, *, employer_changed_on=None):

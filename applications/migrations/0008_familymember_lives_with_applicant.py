@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_portal_visits_ratings'),
+        ('applications', '0007_phone_codes_notification_outbox'),
     ]
 
     operations = [

@@ -38,7 +38,7 @@ def freeze_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subsidies', '0002_beat_schedule'),
+        ('subsidies', '0003_resume_stalled_runs_schedule'),
         ('policies', '0006_program_conditions_new_routes'),
     ]
 
